@@ -1,0 +1,3 @@
+from quotedeck.cli import main
+
+main()

@@ -1,0 +1,158 @@
+"""Compare a build with the lock: stamp each note's `mod`, and say what changed.
+
+Anki applies an edit only when the package's `mod` is newer than its own, so
+an unchanged note keeps the `mod` it was last exported with and a changed one
+gets a newer one. That is also what makes an unchanged build byte-identical.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from quotedeck.cloze import phrase_key
+from quotedeck.lock import Lock, LockedNote, LockedNotetype
+from quotedeck.model import Kind
+from quotedeck.notes import NoteSpec
+from quotedeck.notetypes import NOTETYPES, Notetype
+from quotedeck.problems import Location, Problem, warning
+
+# How alike two cards must be (0-100) for a vanished one to count as renamed.
+RENAME_SIMILARITY = 80
+
+
+@dataclass(frozen=True)
+class StampedNote:
+    note: NoteSpec
+    mod: int
+
+
+@dataclass(frozen=True)
+class StampedNotetype:
+    notetype: Notetype
+    mod: int
+
+
+@dataclass(frozen=True)
+class RemovedCloze:
+    card_id: str
+    guid: str
+    phrase: str
+    ordinal: int
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    removed: tuple[tuple[str, str], ...] = ()  # (card id, guid)
+    notetypes_changed: tuple[str, ...] = ()
+    removed_clozes: tuple[RemovedCloze, ...] = ()
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.updated or self.removed or self.notetypes_changed or self.removed_clozes)
+
+
+@dataclass(frozen=True)
+class Plan:
+    notes: tuple[StampedNote, ...]
+    notetypes: tuple[StampedNotetype, ...]
+    lock: Lock
+    report: ChangeReport
+    warnings: tuple[Problem, ...]
+
+    @property
+    def timestamp(self) -> int:
+        """The package's own time: the newest stamp, so identical inputs give identical bytes."""
+        return max([n.mod for n in self.notes] + [t.mod for t in self.notetypes])
+
+
+def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Location, now: int) -> Plan:
+    old = lock.notes if lock.deck in ("", deck_name) else {}
+    stamped: list[StampedNote] = []
+    locked: dict[str, LockedNote] = {}
+    added, updated, unchanged = [], [], []
+    removed_clozes: list[RemovedCloze] = []
+    for note in notes:
+        before = old.get(note.card_id)
+        if before is None:
+            mod = now
+            added.append(note.card_id)
+        elif before.digest == note.digest and before.guid == note.guid:
+            mod = before.mod
+            unchanged.append(note.card_id)
+        else:
+            mod = max(now, before.mod + 1)
+            updated.append(note.card_id)
+        clozes = {phrase_key(phrase): ordinal for phrase, ordinal in note.phrases}
+        retired = dict(before.retired) if before else {}
+        for key, ordinal in (before.clozes.items() if before else ()):
+            if key not in clozes:
+                retired[key] = ordinal
+                removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
+        for key in clozes:
+            retired.pop(key, None)
+        stamped.append(StampedNote(note, mod))
+        locked[note.card_id] = LockedNote(
+            note.guid, note.kind.value, note.digest, mod, clozes, retired, note.prompt, note.quote
+        )
+    removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in locked]
+    types, changed_types = _stamp_notetypes(lock, now)
+    warnings = _rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed})
+    if lock.deck and lock.deck != deck_name:
+        warnings.insert(
+            0,
+            warning(
+                deck_location,
+                f"the deck was renamed from `{lock.deck}`: note GUIDs come from the deck name, "
+                "so Anki will add every card again as a new note",
+                f"keep `name: {lock.deck}` to update the cards you already study",
+            ),
+        )
+    report = ChangeReport(
+        tuple(added), tuple(updated), tuple(unchanged), tuple(sorted(removed)), tuple(changed_types), tuple(removed_clozes)
+    )
+    new_lock = Lock(deck_name, dict(sorted(locked.items())), {t.notetype.name: LockedNotetype(t.notetype.id, t.notetype.digest, t.mod) for t in types})
+    return Plan(tuple(stamped), tuple(types), new_lock, report, tuple(warnings))
+
+
+def _stamp_notetypes(lock: Lock, now: int) -> tuple[list[StampedNotetype], list[str]]:
+    stamped, changed = [], []
+    for notetype in NOTETYPES.values():
+        before = lock.notetypes.get(notetype.name)
+        if before is not None and before.digest == notetype.digest:
+            stamped.append(StampedNotetype(notetype, before.mod))
+            continue
+        stamped.append(StampedNotetype(notetype, max(now, before.mod + 1) if before else now))
+        if before is not None:
+            changed.append(notetype.name)
+    return stamped, changed
+
+
+def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str, LockedNote]) -> list[Problem]:
+    """A card that vanished while a similar one appeared was most likely renamed."""
+    warnings = []
+    by_id = {note.card_id: note for note in notes}
+    for card_id in added:
+        note = by_id[card_id]
+        best = max(
+            ((max(fuzz.ratio(note.quote, old.quote), fuzz.ratio(note.prompt, old.prompt)), old_id)
+             for old_id, old in removed.items() if old.kind == note.kind.value),
+            default=(0.0, ""),
+        )
+        if best[0] >= RENAME_SIMILARITY:
+            warnings.append(
+                warning(
+                    note.location,
+                    f"card `{card_id}` looks like the removed card `{best[1]}`; "
+                    f"in Anki its reviews stay with `{best[1]}` and it starts anew",
+                    f"to keep its history, add `id: {best[1]}` to this card",
+                )
+            )
+    return warnings
+
+
+__all__ = ["ChangeReport", "Kind", "Plan", "RemovedCloze", "StampedNote", "StampedNotetype", "plan"]

@@ -1,0 +1,163 @@
+"""The command line: turns the core's reports and errors into text and exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import click
+
+from quotedeck import __version__
+from quotedeck.build import BuildReport, build, prepare
+from quotedeck.changes import ChangeReport
+from quotedeck.problems import OutputError, Problem, QuotedeckError, SourceProblems
+
+SOURCE = click.argument(
+    "source", default="cards_source", type=click.Path(path_type=Path, file_okay=False)
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="quotedeck")
+def main() -> None:
+    """Turn curated quote cards into an Anki deck.
+
+    \b
+    Example:
+      quotedeck check            # validate cards_source/
+      quotedeck build            # write build/<deck>.apkg
+    """
+
+
+@main.command()
+@SOURCE
+@click.option("-o", "--out", type=click.Path(path_type=Path), help="Where to write the .apkg [default: build/<deck>.apkg].")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--locked", is_flag=True, help="Fail instead of updating quotedeck.lock (for CI).")
+@click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
+def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, as_json: bool) -> None:
+    """Build the Anki package from SOURCE (default: ./cards_source).
+
+    Every quote is checked against its text first; on any error nothing is
+    written and the previous package stays as it was.
+
+    \b
+    Example:
+      quotedeck build
+      quotedeck build my_cards -o out/deck.apkg
+      quotedeck build --dry-run
+    """
+    report = _run(lambda: build(source, out, dry_run=dry_run, locked=locked))
+    _print_warnings(report.warnings)
+    if as_json:
+        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+    else:
+        click.echo(_summary(report, dry_run))
+
+
+@main.command()
+@SOURCE
+def check(source: Path) -> None:
+    """Check SOURCE (default: ./cards_source) as `build` would; write nothing.
+
+    \b
+    Example:
+      quotedeck check
+    """
+    sources, the_plan, warnings = _run(lambda: prepare(source))
+    _print_warnings(warnings)
+    cards = sum(len(s.note.ordinals) for s in the_plan.notes)
+    click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+
+
+main.add_command(build_command, name="build")
+
+
+def _run(step):  # type: ignore[no-untyped-def]
+    try:
+        return step()
+    except SourceProblems as exc:
+        _print_problems(exc.problems)
+        errors = sum(p.is_error for p in exc.problems)
+        warnings = len(exc.problems) - errors
+        click.echo(f"{errors} error(s){f', {warnings} warning(s)' if warnings else ''}; nothing was written", err=True)
+        raise SystemExit(1) from None
+    except OutputError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    except QuotedeckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+
+
+def _shown(path: Path) -> str:
+    """Paths as the user would type them: relative to where they are."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def format_problem(problem: Problem) -> str:
+    loc = problem.location
+    line = f"{_shown(loc.path)}:{loc.line}:{loc.column}: {problem.severity.value}: {problem.message}"
+    return f"{line}\n    hint: {problem.hint}" if problem.hint else line
+
+
+def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    for problem in problems:
+        click.echo(format_problem(problem), err=True)
+
+
+def _print_warnings(problems: list[Problem] | tuple[Problem, ...]) -> None:
+    _print_problems([p for p in problems if not p.is_error])
+
+
+def _summary(report: BuildReport, dry_run: bool) -> str:
+    size = f" ({report.size / 1024:.1f} KB)" if report.written else ""
+    verb = "Would write" if dry_run else "Wrote"
+    lines = [f"{verb} {_shown(report.output)}: {report.notes} notes, {report.cards} cards{size}"]
+    lines.extend(_changes(report.changes))
+    return "\n".join(lines)
+
+
+def _changes(changes: ChangeReport) -> list[str]:
+    lines = [
+        f"Changes: {len(changes.added)} added, {len(changes.updated)} updated, "
+        f"{len(changes.unchanged)} unchanged, {len(changes.removed)} removed"
+    ]
+    if changes.added:
+        lines.append(f"  added: {', '.join(changes.added)}")
+    if changes.updated:
+        lines.append(f"  updated: {', '.join(changes.updated)}")
+    for card_id, _guid in changes.removed:
+        lines.append(f"  removed: {card_id} (Anki keeps it; to delete it, search the browser for Id:{card_id})")
+    for name in changes.notetypes_changed:
+        lines.append(f"  notetype changed: {name} (Anki applies it on import)")
+    for cloze in changes.removed_clozes:
+        lines.append(
+            f"  cloze removed: {cloze.card_id} c{cloze.ordinal} `{cloze.phrase}` "
+            "(its card is empty in Anki now; remove it with Tools > Empty Cards)"
+        )
+    return lines
+
+
+def report_json(report: BuildReport) -> dict[str, object]:
+    changes = report.changes
+    return {
+        "output": str(report.output),
+        "written": report.written,
+        "notes": report.notes,
+        "cards": report.cards,
+        "bytes": report.size,
+        "added": list(changes.added),
+        "updated": list(changes.updated),
+        "unchanged": list(changes.unchanged),
+        "removed": [{"id": card_id, "guid": guid} for card_id, guid in changes.removed],
+        "notetypes_changed": list(changes.notetypes_changed),
+        "removed_clozes": [
+            {"id": c.card_id, "phrase": c.phrase, "ordinal": c.ordinal} for c in changes.removed_clozes
+        ],
+        "warnings": [format_problem(p) for p in report.warnings],
+    }

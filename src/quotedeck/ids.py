@@ -1,0 +1,51 @@
+"""Card ids and the note GUIDs derived from them."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID_LENGTH = 64
+
+# Anki's own GUID alphabet (base91 without the field separator's neighbours).
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    "!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+
+
+def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
+    """`What is a Kli?` -> `what-is-a-kli`; letters outside ASCII are folded or dropped."""
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", folded.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    return slug or "-".join(words)[:max_length].strip("-")
+
+
+def is_valid_id(card_id: str) -> bool:
+    return len(card_id) <= MAX_ID_LENGTH and ID_PATTERN.fullmatch(card_id) is not None
+
+
+def note_guid(deck_name: str, card_id: str) -> str:
+    """A GUID that depends on the deck and the card's id only, never on its text,
+    so that edits update the note in Anki instead of adding a new one."""
+    digest = hashlib.sha256(f"quotedeck\x1f{deck_name}\x1f{card_id}".encode()).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    while number:
+        number, rest = divmod(number, len(_BASE91))
+        chars.append(_BASE91[rest])
+    return "".join(reversed(chars)) or _BASE91[0]
+
+
+def stable_id(*parts: str, bits: int = 40) -> int:
+    """A positive integer id (deck, notetype) that stays the same across builds."""
+    digest = hashlib.sha256("\x1f".join(parts).encode()).digest()
+    return (1 << bits) + int.from_bytes(digest[:8], "big") % (1 << bits)

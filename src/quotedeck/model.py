@@ -1,0 +1,72 @@
+"""The parsed sources: frozen records that remember where they came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from quotedeck.problems import Location
+
+
+class Kind(Enum):
+    TERM = "term"
+    QUESTION = "question"
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A phrase of the quote to hide; each becomes one cloze deletion."""
+
+    text: str
+    hint: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """The `source:` block of a card file: which text its quotes come from."""
+
+    text_path: Path
+    title: str
+    author: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Card:
+    """One curated card, as written in a card file."""
+
+    kind: Kind
+    id: str
+    prompt: str  # the term, or the question
+    response: str  # the definition, or the answer
+    quote: str
+    phrases: tuple[Phrase, ...]
+    also: tuple[str, ...]
+    tags: tuple[str, ...]
+    extra: str
+    deck: str
+    source: SourceRef
+    location: Location  # the card's first key
+    id_location: Location  # the `id:` value, or the term/question it derives from
+    quote_location: Location
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    """`deck.yaml`: the deck's name, description and tags for every card."""
+
+    name: str
+    description: str
+    tags: tuple[str, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Sources:
+    """Everything read from a `cards_source/` folder."""
+
+    root: Path
+    deck: DeckInfo
+    cards: tuple[Card, ...]

@@ -1,0 +1,72 @@
+"""Verified cards become notes: escaped fields, tags, GUID and card numbers."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from quotedeck.cloze import Deletion
+from quotedeck.escaping import cloze_html, escape_text
+from quotedeck.ids import note_guid, slugify
+from quotedeck.model import Card, Kind
+from quotedeck.notetypes import NOTETYPES
+from quotedeck.problems import Location
+
+
+@dataclass(frozen=True)
+class NoteSpec:
+    """Everything Anki stores for one note, ready to be packaged."""
+
+    card_id: str
+    guid: str
+    kind: Kind
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
+    phrases: tuple[tuple[str, int], ...]  # each hidden phrase and its cloze number
+    prompt: str  # the term or question, as written: the lock uses it to spot renames
+    quote: str
+    location: Location
+
+    @property
+    def digest(self) -> str:
+        """Changes exactly when something Anki stores for the note changes."""
+        parts = (self.guid, self.kind.value, self.deck, *self.fields, " ".join(self.tags))
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def citation(card: Card, paragraph: int) -> str:
+    source = card.source
+    by = f"{source.author}, " if source.author else ""
+    return f"{by}“{source.title}”, paragraph {paragraph}"
+
+
+def build_note(card: Card, shown_quote: str, deletions: list[Deletion], paragraph: int, deck_name: str, deck_tags: tuple[str, ...]) -> NoteSpec:
+    quote = cloze_html(shown_quote, deletions)
+    source = escape_text(citation(card, paragraph))
+    extra = escape_text(card.extra)
+    if card.kind is Kind.TERM:
+        # Id, Quote, Term, Also, Definition, Source, Extra, Spare
+        values = (card.id, quote, escape_text(card.prompt), escape_text(" · ".join(card.also)),
+                  escape_text(card.response), source, extra, "")
+    else:
+        # Id, Question, Quote, Answer, Source, Extra, Spare
+        values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, "")
+    if len(values) != len(NOTETYPES[card.kind].fields):  # pragma: no cover - a programming error
+        raise ValueError("field values do not match the notetype")
+    tags = (*deck_tags, *card.tags, f"quotedeck::{card.kind.value}", f"source::{slugify(card.source.title)}")
+    ordered = sorted(deletions, key=lambda d: d.ordinal)
+    return NoteSpec(
+        card_id=card.id,
+        guid=note_guid(deck_name, card.id),
+        kind=card.kind,
+        deck=card.deck,
+        fields=values,
+        tags=tuple(dict.fromkeys(tags)),
+        ordinals=tuple(d.ordinal for d in ordered),
+        phrases=tuple((d.phrase.text, d.ordinal) for d in ordered),
+        prompt=card.prompt,
+        quote=shown_quote,
+        location=card.location,
+    )

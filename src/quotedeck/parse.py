@@ -1,0 +1,362 @@
+"""Turn `cards_source/` into checked, located records (see the README's card format)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from quotedeck.ids import MAX_ID_LENGTH, is_valid_id, slugify
+from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef, Sources
+from quotedeck.problems import Location, Problem, error
+from quotedeck.yamlnodes import (
+    STR_TAG,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    load_yaml,
+    node_location,
+)
+
+DECK_FILE = "deck.yaml"
+DECK_KEYS = ("name", "description", "tags")
+FILE_KEYS = ("source", "deck", "tags", "cards")
+SOURCE_KEYS = ("text", "title", "author")
+TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
+QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
+PHRASE_KEYS = ("phrase", "hint")
+
+# Anki splits deck names on `::` and cannot store these characters in one.
+_BAD_DECK_CHARS = re.compile(r'[\x00-\x1f"]')
+
+_TYPE_NAMES = {
+    "tag:yaml.org,2002:int": "a number",
+    "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false",
+    "tag:yaml.org,2002:null": "nothing",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
+    """Read deck.yaml and every card file below `root`; report all problems at once."""
+    problems: list[Problem] = []
+    if not root.is_dir():
+        problems.append(
+            error(Location(root), "the card source folder does not exist", "pass the folder that holds deck.yaml")
+        )
+        return None, problems
+    deck = _parse_deck(root, problems)
+    card_files = sorted(p for p in root.rglob("*.yaml") if p != root / DECK_FILE and p.is_file())
+    cards: list[Card] = []
+    for path in card_files:
+        cards.extend(_CardFile(root, path, deck.name if deck else "", problems).parse())
+    if deck is not None and not cards and not any(p.is_error for p in problems):
+        problems.append(
+            error(deck.location, "the deck has no cards", "add a card file (any other *.yaml) beside deck.yaml")
+        )
+    problems.extend(_duplicate_ids(cards))
+    if deck is None or any(p.is_error for p in problems):
+        return None, problems
+    return Sources(root, deck, tuple(cards)), problems
+
+
+def _duplicate_ids(cards: list[Card]) -> list[Problem]:
+    first_seen: dict[str, Card] = {}
+    problems = []
+    for card in cards:
+        first = first_seen.setdefault(card.id, card)
+        if first is not card:
+            loc = first.id_location
+            problems.append(
+                error(
+                    card.id_location,
+                    f"duplicate card id `{card.id}`: already used at {loc.path}:{loc.line}:{loc.column}",
+                    "give one of the two cards another `id:`",
+                )
+            )
+    return problems
+
+
+def _parse_deck(root: Path, problems: list[Problem]) -> DeckInfo | None:
+    path = root / DECK_FILE
+    if not path.is_file():
+        problems.append(
+            error(Location(path), "deck.yaml is missing", "create it with a line `name: My deck`")
+        )
+        return None
+    node = load_yaml(path)
+    if isinstance(node, Problem):
+        problems.append(node)
+        return None
+    reader = _Reader(path, problems)
+    keys = reader.mapping(node, DECK_KEYS, required=("name",))
+    if keys is None or "name" not in keys:
+        return None
+    name = reader.deck_name(keys["name"])
+    description = reader.text(keys["description"]) if "description" in keys else ""
+    tags = reader.tags(keys["tags"]) if "tags" in keys else ()
+    if name is None or description is None or tags is None:
+        return None
+    return DeckInfo(name, description, tags, node_location(path, keys["name"]))
+
+
+class _Reader:
+    """Checks the shape of one file's nodes, appending each problem it finds."""
+
+    def __init__(self, path: Path, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def at(self, node: Node) -> Location:
+        return node_location(self.path, node)
+
+    def fail(self, node: Node, message: str, hint: str = "") -> None:
+        self.problems.append(error(self.at(node), message, hint))
+
+    def mapping(
+        self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...] = ()
+    ) -> dict[str, Node] | None:
+        """The mapping's values by key; unknown, duplicate and missing keys are problems."""
+        if not isinstance(node, MappingNode):
+            self.fail(node, f"expected a mapping with keys {', '.join(allowed)}, got {_describe(node)}")
+            return None
+        values: dict[str, Node] = {}
+        key_nodes: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, ScalarNode) else None
+            if not isinstance(key, str) or key not in allowed:
+                self.fail(key_node, f"unknown key `{key if key is not None else '?'}`", _did_you_mean(key, allowed))
+                continue
+            if key in key_nodes:
+                first = self.at(key_nodes[key])
+                self.fail(key_node, f"duplicate key `{key}` (first at line {first.line})", "keep only one of them")
+                continue
+            key_nodes[key] = key_node
+            values[key] = value_node
+        for key in required:
+            if key not in values:
+                self.fail(node, f"missing key `{key}`", f"add `{key}: …`")
+        return values
+
+    def text(self, node: Node, *, allow_empty: bool = False) -> str | None:
+        """A string value; numbers, lists and empty text are problems."""
+        if not isinstance(node, ScalarNode) or node.tag != STR_TAG:
+            hint = "put the value in double quotes" if isinstance(node, ScalarNode) else ""
+            self.fail(node, f"expected text, got {_describe(node)}", hint)
+            return None
+        value: str = node.value
+        if not value.strip() and not allow_empty:
+            self.fail(node, "the text is empty", "write the text, or remove the key")
+            return None
+        return value.strip()
+
+    def texts(self, node: Node) -> tuple[str, ...] | None:
+        """Text, or a list of texts."""
+        if isinstance(node, SequenceNode):
+            items = [self.text(item) for item in node.value]
+            return None if None in items else tuple(i for i in items if i is not None)
+        value = self.text(node)
+        return None if value is None else (value,)
+
+    def tags(self, node: Node) -> tuple[str, ...] | None:
+        if not isinstance(node, SequenceNode):
+            self.fail(node, f"expected a list of tags, got {_describe(node)}", "write tags: [one, two]")
+            return None
+        items = [self.text(item) for item in node.value]
+        if None in items:
+            return None
+        # Anki separates tags with spaces, so a space inside a tag becomes `_`.
+        return tuple(re.sub(r"\s+", "_", tag) for tag in items if tag is not None)
+
+    def deck_name(self, node: Node) -> str | None:
+        name = self.text(node)
+        if name is None:
+            return None
+        parts = [part.strip() for part in name.split("::")]
+        if any(not part for part in parts) or _BAD_DECK_CHARS.search(name):
+            self.fail(
+                node,
+                f"`{name}` is not a deck name Anki accepts",
+                'use `::` only between names, and no `"` or control characters',
+            )
+            return None
+        return "::".join(parts)
+
+
+class _CardFile:
+    """One card file: its `source:`, shared deck and tags, and its cards."""
+
+    def __init__(self, root: Path, path: Path, deck_name: str, problems: list[Problem]) -> None:
+        self.root = root
+        self.path = path
+        self.deck_name = deck_name
+        self.reader = _Reader(path, problems)
+        self.problems = problems
+
+    def parse(self) -> list[Card]:
+        node = load_yaml(self.path)
+        if isinstance(node, Problem):
+            self.problems.append(node)
+            return []
+        keys = self.reader.mapping(node, FILE_KEYS, required=("source", "cards"))
+        if keys is None:
+            return []
+        source = self._source(keys["source"]) if "source" in keys else None
+        deck = self.deck_name
+        if "deck" in keys:
+            sub = self.reader.deck_name(keys["deck"])
+            deck = f"{deck}::{sub}" if sub else deck
+        tags = self.reader.tags(keys["tags"]) if "tags" in keys else ()
+        if "cards" not in keys:
+            return []
+        cards_node = keys["cards"]
+        if not isinstance(cards_node, SequenceNode):
+            self.reader.fail(cards_node, f"expected a list of cards, got {_describe(cards_node)}", "start each card with `- term:` or `- question:`")
+            return []
+        if not cards_node.value:
+            self.reader.fail(cards_node, "the list of cards is empty", "add a card, or delete the file")
+        cards = [self._card(item, deck, tags or (), source) for item in cards_node.value]
+        return [card for card in cards if card is not None] if source else []
+
+    def _source(self, node: Node) -> SourceRef | None:
+        keys = self.reader.mapping(node, SOURCE_KEYS, required=("text", "title"))
+        if keys is None or "text" not in keys or "title" not in keys:
+            return None
+        text = self.reader.text(keys["text"])
+        title = self.reader.text(keys["title"])
+        author = self.reader.text(keys["author"]) if "author" in keys else ""
+        if text is None or title is None or author is None:
+            return None
+        text_path = self._inside_root(text, keys["text"])
+        if text_path is None:
+            return None
+        return SourceRef(text_path, title, author, self.reader.at(keys["text"]))
+
+    def _inside_root(self, text: str, node: Node) -> Path | None:
+        relative = Path(text)
+        if relative.is_absolute():
+            self.reader.fail(node, "the text path must be relative to the card file", "write a path such as texts/name.txt")
+            return None
+        resolved = (self.path.parent / relative).resolve()
+        if not resolved.is_relative_to(self.root.resolve()):
+            self.reader.fail(
+                node,
+                f"`{text}` points outside {self.root}",
+                "copy the text into the card source folder (e.g. texts/) and cite it there",
+            )
+            return None
+        return self.path.parent / relative
+
+    def _card(self, node: Node, deck: str, file_tags: tuple[str, ...], source: SourceRef | None) -> Card | None:
+        reader = self.reader
+        if not isinstance(node, MappingNode):
+            reader.fail(node, f"expected a card (a mapping), got {_describe(node)}", "start the card with `term:` or `question:`")
+            return None
+        names = {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
+        if "term" in names and "question" in names:
+            reader.fail(node, "a card has either `term:` or `question:`, not both", "split it into two cards")
+            return None
+        if "term" not in names and "question" not in names:
+            reader.fail(node, "the card has neither `term:` nor `question:`", "add `term: …` or `question: …`")
+            return None
+        kind = Kind.TERM if "term" in names else Kind.QUESTION
+        if kind is Kind.TERM:
+            keys = reader.mapping(node, TERM_KEYS, required=("term", "definition", "quote"))
+            prompt_key, response_key = "term", "definition"
+        else:
+            keys = reader.mapping(node, QUESTION_KEYS, required=("question", "answer", "quote", "cloze"))
+            prompt_key, response_key = "question", "answer"
+        if keys is None or not all(k in keys for k in (prompt_key, response_key, "quote")):
+            return None
+        prompt = reader.text(keys[prompt_key])
+        response = reader.text(keys[response_key])
+        quote = reader.text(keys["quote"])
+        also = reader.texts(keys["also"]) if "also" in keys else ()
+        tags = reader.tags(keys["tags"]) if "tags" in keys else ()
+        extra = reader.text(keys["extra"]) if "extra" in keys else ""
+        phrases = self._phrases(keys.get("cloze"), prompt, keys[prompt_key])
+        card_id, id_node = self._card_id(keys.get("id"), prompt, keys[prompt_key])
+        if (
+            prompt is None or response is None or quote is None or also is None or tags is None
+            or extra is None or phrases is None or card_id is None or source is None
+        ):
+            return None
+        return Card(
+            kind=kind,
+            id=card_id,
+            prompt=prompt,
+            response=response,
+            quote=quote,
+            phrases=phrases,
+            also=also,
+            tags=tuple(dict.fromkeys(file_tags + tags)),
+            extra=extra,
+            deck=deck,
+            source=source,
+            location=reader.at(node),
+            id_location=reader.at(id_node),
+            quote_location=reader.at(keys["quote"]),
+        )
+
+    def _card_id(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[str | None, Node]:
+        if node is None:
+            if prompt is None:
+                return None, prompt_node
+            slug = slugify(prompt)
+            if not slug:
+                self.reader.fail(prompt_node, "cannot make a card id from this text", "add `id: some-name` to the card")
+                return None, prompt_node
+            return slug, prompt_node
+        card_id = self.reader.text(node)
+        if card_id is not None and not is_valid_id(card_id):
+            suggestion = slugify(card_id)
+            self.reader.fail(
+                node,
+                f"`{card_id}` is not a usable id: use lower-case letters, digits and single dashes, "
+                f"at most {MAX_ID_LENGTH} characters",
+                f"write `id: {suggestion}`" if suggestion else "",
+            )
+            return None, node
+        return card_id, node
+
+    def _phrases(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[Phrase, ...] | None:
+        if node is None:  # a term card hides its term by default
+            return None if prompt is None else (Phrase(prompt, "", self.reader.at(prompt_node)),)
+        items = node.value if isinstance(node, SequenceNode) else [node]
+        if isinstance(node, SequenceNode) and not items:
+            self.reader.fail(node, "the cloze list is empty", "list at least one phrase of the quote")
+            return None
+        phrases = [self._phrase(item) for item in items]
+        return None if None in phrases else tuple(p for p in phrases if p is not None)
+
+    def _phrase(self, node: Node) -> Phrase | None:
+        if isinstance(node, MappingNode):
+            keys = self.reader.mapping(node, PHRASE_KEYS, required=("phrase",))
+            if keys is None or "phrase" not in keys:
+                return None
+            text = self.reader.text(keys["phrase"])
+            hint = self.reader.text(keys["hint"]) if "hint" in keys else ""
+            if text is None or hint is None:
+                return None
+            return Phrase(text, hint, self.reader.at(keys["phrase"]))
+        text = self.reader.text(node)
+        return None if text is None else Phrase(text, "", self.reader.at(node))
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    if node.tag in _TYPE_NAMES:
+        return f"{_TYPE_NAMES[node.tag]} (`{node.value}`)" if node.value else _TYPE_NAMES[node.tag]
+    return "text"
+
+
+def _did_you_mean(key: str | None, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key or "", allowed, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"allowed keys: {', '.join(allowed)}"

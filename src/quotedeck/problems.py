@@ -1,0 +1,63 @@
+"""Problems found in the sources, each tied to the place a curator must fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a source file; line and column count from 1."""
+
+    path: Path
+    line: int = 1
+    column: int = 1
+
+
+class Severity(Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong (or worth a look) in the sources."""
+
+    location: Location
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        loc = self.location
+        return (str(loc.path), loc.line, loc.column, self.message)
+
+
+def error(location: Location, message: str, hint: str = "") -> Problem:
+    return Problem(location, message, hint, Severity.ERROR)
+
+
+def warning(location: Location, message: str, hint: str = "") -> Problem:
+    return Problem(location, message, hint, Severity.WARNING)
+
+
+class QuotedeckError(Exception):
+    """Base class of every error quotedeck raises on purpose."""
+
+
+class SourceProblems(QuotedeckError):
+    """The sources have errors; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{sum(p.is_error for p in problems)} error(s) in the sources")
+        self.problems = sorted(problems, key=Problem.sort_key)
+
+
+class OutputError(QuotedeckError):
+    """The package could not be written; the previous one is untouched."""

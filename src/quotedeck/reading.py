@@ -1,0 +1,52 @@
+"""Reading source files as text: UTF-8, BOM and Windows line endings accepted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from quotedeck.problems import Location, Problem, error
+
+# Sources bigger than this are refused before they are read: no curated deck
+# needs them, and reading one would stall the build.
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_utf8(path: Path, cited_at: Location | None = None) -> str | Problem:
+    """Return the file's text with `\\n` line endings, or the problem that stops it.
+
+    `cited_at` is where the file was named (a card file's `text:`), so that a
+    missing file is reported where the curator can fix the name.
+    """
+    where = cited_at or Location(path)
+    try:
+        size = path.stat().st_size
+        if path.is_dir():
+            return error(where, f"{path.name} is a folder, not a file")
+        if size > MAX_FILE_BYTES:
+            return error(
+                Location(path),
+                f"the file is {size // 2**20} MB; quotedeck reads files up to "
+                f"{MAX_FILE_BYTES // 2**20} MB",
+                "split the text into several files",
+            )
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return error(where, f"file not found: {path}", "check the file name and folder")
+    except OSError as exc:
+        return error(where, f"cannot read {path}: {exc.strerror}")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(path, data, exc.start)
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _not_utf8(path: Path, data: bytes, offset: int) -> Problem:
+    before = data[:offset]
+    line = before.count(b"\n") + 1
+    column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+    return error(
+        Location(path, line, column),
+        f"the file is not UTF-8: byte 0x{data[offset]:02x} at byte offset {offset}",
+        "re-save the file as UTF-8 in your editor",
+    )

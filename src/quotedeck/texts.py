@@ -1,0 +1,68 @@
+"""Source texts, normalised once so that quotes can be found by plain search."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from quotedeck.problems import Location, Problem
+from quotedeck.reading import read_utf8
+
+# Curly quotes and apostrophes match their straight forms; nothing else is folded.
+_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"})
+_WHITESPACE = re.compile(r"\s+")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+
+
+def collapse_whitespace(text: str) -> str:
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def normalize(text: str) -> str:
+    """The form in which quotes are compared: one space for any whitespace, straight quotes."""
+    return collapse_whitespace(text).translate(_QUOTE_MARKS)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A text's paragraphs, normalised and joined by single spaces."""
+
+    path: Path
+    normalized: str
+    paragraph_starts: tuple[int, ...]
+
+    def paragraph_at(self, offset: int) -> int:
+        """The 1-based number of the paragraph that holds `offset`."""
+        return bisect.bisect_right(self.paragraph_starts, offset)
+
+    def paragraph_end(self, number: int) -> int:
+        if number < len(self.paragraph_starts):
+            return self.paragraph_starts[number] - 1
+        return len(self.normalized)
+
+    def paragraph(self, number: int) -> str:
+        return self.normalized[self.paragraph_starts[number - 1] : self.paragraph_end(number)]
+
+    @property
+    def paragraph_count(self) -> int:
+        return len(self.paragraph_starts)
+
+
+def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
+    raw = read_utf8(path, cited_at)
+    if isinstance(raw, Problem):
+        return raw
+    return parse_text(path, raw)
+
+
+def parse_text(path: Path, raw: str) -> SourceText:
+    paragraphs = [normalize(p) for p in _PARAGRAPH_BREAK.split(raw)]
+    starts = []
+    offset = 0
+    for paragraph in paragraphs:
+        if paragraph:
+            starts.append(offset)
+            offset += len(paragraph) + 1
+    return SourceText(path, " ".join(p for p in paragraphs if p), tuple(starts))
