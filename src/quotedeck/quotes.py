@@ -83,4 +83,4 @@ def closest_passage(needle: str, text: SourceText) -> tuple[str, float, int]:
     score, number, start, end = best
     if not number:
         return "", 0.0, 0
-    return text.paragraph(number)[start:end], round(score, 1), number
+    return text.paragraph(number)[start:end].strip(), round(score, 1), number

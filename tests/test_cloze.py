@@ -1,0 +1,72 @@
+from pathlib import Path
+
+from quotedeck.cloze import find_deletions, phrase_key, phrase_pattern
+from quotedeck.escaping import cloze_html, escape_text
+from quotedeck.lock import LockedNote, assign_ordinals
+from quotedeck.model import Phrase
+from quotedeck.problems import Location
+
+HERE = Location(Path("cards.yaml"), 3, 5)
+
+
+def phrases(*texts: str) -> tuple[Phrase, ...]:
+    return tuple(Phrase(text, "", Location(HERE.path, HERE.line + i, 5)) for i, text in enumerate(texts))
+
+
+def cut(quote: str, *texts: str) -> str:
+    found = phrases(*texts)
+    deletions, problems = find_deletions(quote, found, assign_ordinals([phrase_key(p.text) for p in found], None))
+    assert problems == []
+    return cloze_html(quote, deletions)
+
+
+def test_phrase_is_hidden_at_word_boundaries_only() -> None:
+    assert cut("A man is human.", "man") == "A {{c1::man}} is human."
+
+
+def test_matching_ignores_case_whitespace_and_quote_style() -> None:
+    assert cut("He said “it’s  Light” again", 'IT\'S light') == "He said “{{c1::it’s  Light}}” again"
+
+
+def test_every_occurrence_goes_into_the_same_deletion() -> None:
+    assert cut("Light and more light.", "light") == "{{c1::Light}} and more {{c1::light}}."
+
+
+def test_each_phrase_is_its_own_card() -> None:
+    assert cut("ask the Light for a screen", "the Light", "screen") == "ask {{c1::the Light}} for a {{c2::screen}}"
+
+
+def test_hint_and_separators_inside_a_deletion_are_escaped() -> None:
+    quote = "ratio 3::4 and {x}} here"
+    found = (Phrase("3::4", "a: ratio", HERE), Phrase("{x}}", "", HERE))
+    deletions, problems = find_deletions(quote, found, {"3::4": 1, "{x}}": 2})
+    assert problems == []
+    assert cloze_html(quote, deletions) == (
+        "ratio {{c1::3&#58;&#58;4::a&#58; ratio}} and {{c2::&#123;x&#125;&#125;}} here"
+    )
+
+
+def test_html_in_a_quote_is_text() -> None:
+    assert cut("a <b>bold</b> & more", "bold") == "a &lt;b&gt;{{c1::bold}}&lt;/b&gt; &amp; more"
+    assert escape_text("x\ny {{c1::z}}") == "x<br>y &#123;&#123;c1::z&#125;&#125;"
+
+
+def test_missing_overlapping_and_total_phrases_are_problems() -> None:
+    quote = "the bottom of the heart"
+    keys = {"heart": 1, "the heart": 2, "soul": 3, "the bottom of the heart": 4}
+    _, missing = find_deletions(quote, phrases("soul"), keys)
+    assert [p.message for p in missing] == ["`soul` is not in the quote"]
+    _, overlapping = find_deletions(quote, phrases("heart", "the heart"), keys)
+    assert [p.message for p in overlapping] == ["`the heart` overlaps `heart` in the quote"]
+    _, whole = find_deletions(quote, phrases("the bottom of the heart"), keys)
+    assert [p.message for p in whole] == ["the cloze would hide the whole quote"]
+
+
+def test_pattern_allows_punctuation_edges() -> None:
+    assert phrase_pattern("“Light”").search('the "Light" shines')
+
+
+def test_ordinals_stay_with_their_phrase_and_are_never_reused() -> None:
+    locked = LockedNote("g", "question", "d", 1, clozes={"a": 1, "c": 3}, retired={"b": 2})
+    assert assign_ordinals(["c", "d", "a", "b"], locked) == {"c": 3, "d": 4, "a": 1, "b": 2}
+    assert assign_ordinals(["x", "y"], None) == {"x": 1, "y": 2}
