@@ -220,6 +220,11 @@ def import_apkg(
         options=options if options is not None else default_import_options(),
     )
     log = col.import_anki_package(request).log
+    # pylib caches notetype dicts on the Python side (col.models) and the
+    # import, which runs entirely in Rust, does not invalidate that cache:
+    # without this, col.models.by_name() would keep returning the notetype
+    # (CSS, templates, mod) as it was *before* the import.
+    col.models._clear_cache()
     package_guids: dict[int, str] | None = None  # read lazily, rarely needed
 
     def entries(
@@ -348,12 +353,15 @@ def notetype_names(col: Collection) -> list[str]:
 
 
 def notetype_css(col: Collection, name: str) -> str:
-    """The CSS ("Styling") of the notetype called ``name``; KeyError if none."""
-    notetype = col.models.by_name(name)
-    if notetype is None:
+    """The CSS ("Styling") of the notetype called ``name``; KeyError if none.
+
+    Read from the backend, bypassing pylib's notetype cache (see
+    ``import_apkg``), so it is always what is stored in the collection.
+    """
+    notetype_id = col.models.id_for_name(name)
+    if notetype_id is None:
         raise KeyError(name)
-    css: str = notetype["css"]
-    return css
+    return col._backend.get_notetype(notetype_id).config.css
 
 
 # ---------------------------------------------------------------------------
