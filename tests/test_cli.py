@@ -66,7 +66,8 @@ def test_problems_are_reported_together_with_exit_code_1(project: Path) -> None:
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "cards_source/sample.yaml:9:12: error: the quote is not in the text (texts/sample.txt)",
-        "    hint: closest passage (paragraph 2, 92% similar): “That point is the innermost point, where the Creator is found.”",
+        "    hint: closest passage (paragraph 2, 92% similar): "
+        "“That point is the innermost point, where the Creator is found.”",
         "cards_source/sample.yaml:13:13: error: `an old force` is not in the quote",
         "    hint: a phrase to hide must appear in the quote as whole words (case does not matter)",
         "2 error(s); nothing was written",

@@ -23,7 +23,9 @@ def test_long_slugs_are_cut_at_a_word() -> None:
     assert len(slug) <= 64 and slug.endswith("word") and is_valid_id(slug)
 
 
-@pytest.mark.parametrize(("card_id", "valid"), [("the-light", True), ("The-Light", False), ("a--b", False), ("a_b", False)])
+@pytest.mark.parametrize(
+    ("card_id", "valid"), [("the-light", True), ("The-Light", False), ("a--b", False), ("a_b", False)]
+)
 def test_valid_ids(card_id: str, valid: bool) -> None:
     assert is_valid_id(card_id) is valid
 

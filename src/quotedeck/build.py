@@ -99,16 +99,24 @@ def _write(the_plan: Plan, sources: Sources, output: Path) -> int:
         return write_package(the_plan, sources.deck, output)
     except OSError as exc:
         reason = exc.strerror or str(exc)
-        raise OutputError(f"{output}: error: cannot write the package: {reason}; the previous file is unchanged") from exc
+        raise OutputError(
+            f"{output}: error: cannot write the package: {reason}; the previous file is unchanged"
+        ) from exc
 
 
 def _describe_changes(changes: ChangeReport) -> str:
     parts = []
-    for label, ids in (("added", changes.added), ("updated", changes.updated), ("removed", [i for i, _ in changes.removed])):
+    for label, ids in (
+        ("added", changes.added),
+        ("updated", changes.updated),
+        ("removed", [i for i, _ in changes.removed]),
+    ):
         if ids:
             parts.append(f"{label}: {', '.join(ids)}")
     if changes.notetypes_changed:
         parts.append(f"notetypes changed: {', '.join(changes.notetypes_changed)}")
     if changes.removed_clozes:
         parts.append("clozes removed: " + ", ".join(f"{c.card_id} c{c.ordinal}" for c in changes.removed_clozes))
-    return "the sources differ from quotedeck.lock (" + "; ".join(parts) + "); run `quotedeck build` and commit the lock"
+    return (
+        "the sources differ from quotedeck.lock (" + "; ".join(parts) + "); run `quotedeck build` and commit the lock"
+    )

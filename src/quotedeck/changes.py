@@ -89,7 +89,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
             updated.append(note.card_id)
         clozes = {phrase_key(phrase): ordinal for phrase, ordinal in note.phrases}
         retired = dict(before.retired) if before else {}
-        for key, ordinal in (before.clozes.items() if before else ()):
+        for key, ordinal in before.clozes.items() if before else ():
             if key not in clozes:
                 retired[key] = ordinal
                 removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
@@ -113,9 +113,18 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
             ),
         )
     report = ChangeReport(
-        tuple(added), tuple(updated), tuple(unchanged), tuple(sorted(removed)), tuple(changed_types), tuple(removed_clozes)
+        tuple(added),
+        tuple(updated),
+        tuple(unchanged),
+        tuple(sorted(removed)),
+        tuple(changed_types),
+        tuple(removed_clozes),
     )
-    new_lock = Lock(deck_name, dict(sorted(locked.items())), {t.notetype.name: LockedNotetype(t.notetype.id, t.notetype.digest, t.mod) for t in types})
+    new_lock = Lock(
+        deck_name,
+        dict(sorted(locked.items())),
+        {t.notetype.name: LockedNotetype(t.notetype.id, t.notetype.digest, t.mod) for t in types},
+    )
     return Plan(tuple(stamped), tuple(types), new_lock, report, tuple(warnings))
 
 
@@ -139,8 +148,11 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
     for card_id in added:
         note = by_id[card_id]
         best = max(
-            ((max(fuzz.ratio(note.quote, old.quote), fuzz.ratio(note.prompt, old.prompt)), old_id)
-             for old_id, old in removed.items() if old.kind == note.kind.value),
+            (
+                (max(fuzz.ratio(note.quote, old.quote), fuzz.ratio(note.prompt, old.prompt)), old_id)
+                for old_id, old in removed.items()
+                if old.kind == note.kind.value
+            ),
             default=(0.0, ""),
         )
         if best[0] >= RENAME_SIMILARITY:

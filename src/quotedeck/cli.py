@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import click
 
@@ -13,9 +15,9 @@ from quotedeck.build import BuildReport, build, prepare
 from quotedeck.changes import ChangeReport
 from quotedeck.problems import OutputError, Problem, QuotedeckError, SourceProblems
 
-SOURCE = click.argument(
-    "source", default="cards_source", type=click.Path(path_type=Path, file_okay=False)
-)
+T = TypeVar("T")
+
+SOURCE = click.argument("source", default="cards_source", type=click.Path(path_type=Path, file_okay=False))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -32,7 +34,9 @@ def main() -> None:
 
 @main.command()
 @SOURCE
-@click.option("-o", "--out", type=click.Path(path_type=Path), help="Where to write the .apkg [default: build/<deck>.apkg].")
+@click.option(
+    "-o", "--out", type=click.Path(path_type=Path), help="Where to write the .apkg [default: build/<deck>.apkg]."
+)
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--locked", is_flag=True, help="Fail instead of updating quotedeck.lock (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
@@ -65,7 +69,7 @@ def check(source: Path) -> None:
     Example:
       quotedeck check
     """
-    sources, the_plan, warnings = _run(lambda: prepare(source))
+    _sources, the_plan, warnings = _run(lambda: prepare(source))
     _print_warnings(warnings)
     cards = sum(len(s.note.ordinals) for s in the_plan.notes)
     click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
@@ -74,7 +78,8 @@ def check(source: Path) -> None:
 main.add_command(build_command, name="build")
 
 
-def _run(step):  # type: ignore[no-untyped-def]
+def _run(step: Callable[[], T]) -> T:
+    """Run a core step; turn its errors into messages on stderr and exit code 1."""
     try:
         return step()
     except SourceProblems as exc:
@@ -156,8 +161,6 @@ def report_json(report: BuildReport) -> dict[str, object]:
         "unchanged": list(changes.unchanged),
         "removed": [{"id": card_id, "guid": guid} for card_id, guid in changes.removed],
         "notetypes_changed": list(changes.notetypes_changed),
-        "removed_clozes": [
-            {"id": c.card_id, "phrase": c.phrase, "ordinal": c.ordinal} for c in changes.removed_clozes
-        ],
+        "removed_clozes": [{"id": c.card_id, "phrase": c.phrase, "ordinal": c.ordinal} for c in changes.removed_clozes],
         "warnings": [format_problem(p) for p in report.warnings],
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -9,7 +10,7 @@ from quotedeck.model import Phrase
 from quotedeck.problems import Problem, error
 from quotedeck.quotes import ELLIPSIS
 
-_DOUBLE = "\"“”„‟"
+_DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"
 
 
@@ -24,7 +25,9 @@ class Deletion:
 
 def phrase_key(text: str) -> str:
     """What makes two phrases the same phrase (for keeping card numbers stable)."""
-    return " ".join(text.translate(str.maketrans(_DOUBLE, '"' * 5)).translate(str.maketrans(_SINGLE, "'" * 5)).casefold().split())
+    return " ".join(
+        text.translate(str.maketrans(_DOUBLE, '"' * 5)).translate(str.maketrans(_SINGLE, "'" * 5)).casefold().split()
+    )
 
 
 def phrase_pattern(text: str) -> re.Pattern[str]:
@@ -48,7 +51,9 @@ def phrase_pattern(text: str) -> re.Pattern[str]:
     return re.compile(before + body + after, re.IGNORECASE)
 
 
-def find_deletions(quote: str, phrases: tuple[Phrase, ...], ordinals: dict[str, int]) -> tuple[list[Deletion], list[Problem]]:
+def find_deletions(
+    quote: str, phrases: tuple[Phrase, ...], ordinals: dict[str, int]
+) -> tuple[list[Deletion], list[Problem]]:
     """Every occurrence of every phrase in the shown quote; gaps and overlaps are problems."""
     deletions: list[Deletion] = []
     problems: list[Problem] = []
@@ -79,7 +84,7 @@ def find_deletions(quote: str, phrases: tuple[Phrase, ...], ordinals: dict[str, 
 def _overlaps(deletions: list[Deletion]) -> list[Problem]:
     problems = []
     placed = sorted((span, d) for d in deletions for span in d.spans)
-    for (span_a, a), (span_b, b) in zip(placed, placed[1:], strict=False):
+    for (span_a, a), (span_b, b) in itertools.pairwise(placed):
         if span_b[0] < span_a[1]:
             first, second = sorted((a, b), key=lambda d: d.phrase.location)
             problems.append(

@@ -42,14 +42,25 @@ def citation(card: Card, paragraph: int) -> str:
     return f"{by}“{source.title}”, paragraph {paragraph}"
 
 
-def build_note(card: Card, shown_quote: str, deletions: list[Deletion], paragraph: int, deck_name: str, deck_tags: tuple[str, ...]) -> NoteSpec:
+def build_note(
+    card: Card, shown_quote: str, deletions: list[Deletion], paragraph: int, deck_name: str, deck_tags: tuple[str, ...]
+) -> NoteSpec:
     quote = cloze_html(shown_quote, deletions)
     source = escape_text(citation(card, paragraph))
     extra = escape_text(card.extra)
+    values: tuple[str, ...]
     if card.kind is Kind.TERM:
         # Id, Quote, Term, Also, Definition, Source, Extra, Spare
-        values = (card.id, quote, escape_text(card.prompt), escape_text(" · ".join(card.also)),
-                  escape_text(card.response), source, extra, "")
+        values = (
+            card.id,
+            quote,
+            escape_text(card.prompt),
+            escape_text(" · ".join(card.also)),
+            escape_text(card.response),
+            source,
+            extra,
+            "",
+        )
     else:
         # Id, Question, Quote, Answer, Source, Extra, Spare
         values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, "")

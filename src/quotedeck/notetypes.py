@@ -44,7 +44,12 @@ def notetype_for(kind: Kind) -> Notetype:
     if kind is Kind.TERM:
         return Notetype(
             kind,
-            1732000000101, "quotedeck term", TERM_FIELDS, _template("term-front.html"), _template("term-back.html"), css
+            1732000000101,
+            "quotedeck term",
+            TERM_FIELDS,
+            _template("term-front.html"),
+            _template("term-back.html"),
+            css,
         )
     return Notetype(
         kind,

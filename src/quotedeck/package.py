@@ -50,7 +50,9 @@ class _StampedModel(genanki.Model):  # type: ignore[misc]
 class _StampedNote(genanki.Note):  # type: ignore[misc]
     """A note exported with its own `mod` and with the cards quotedeck chose."""
 
-    def __init__(self, model: _StampedModel, fields: list[str], tags: list[str], guid: str, mod: int, ordinals: tuple[int, ...]) -> None:
+    def __init__(
+        self, model: _StampedModel, fields: list[str], tags: list[str], guid: str, mod: int, ordinals: tuple[int, ...]
+    ) -> None:
         super().__init__(model=model, fields=fields, tags=tags, guid=guid)
         self.mod = mod
         # genanki would guess cards from the cloze markup; quotedeck knows them.
@@ -64,7 +66,9 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
     """Write the package to `out` atomically; return its size in bytes."""
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
     decks: dict[str, genanki.Deck] = {
-        deck_info.name: genanki.Deck(stable_id("deck", deck_info.name), deck_info.name, escape_text(deck_info.description))
+        deck_info.name: genanki.Deck(
+            stable_id("deck", deck_info.name), deck_info.name, escape_text(deck_info.description)
+        )
     }
     for stamped in plan.notes:
         note = stamped.note

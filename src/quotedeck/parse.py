@@ -82,9 +82,7 @@ def _duplicate_ids(cards: list[Card]) -> list[Problem]:
 def _parse_deck(root: Path, problems: list[Problem]) -> DeckInfo | None:
     path = root / DECK_FILE
     if not path.is_file():
-        problems.append(
-            error(Location(path), "deck.yaml is missing", "create it with a line `name: My deck`")
-        )
+        problems.append(error(Location(path), "deck.yaml is missing", "create it with a line `name: My deck`"))
         return None
     node = load_yaml(path)
     if isinstance(node, Problem):
@@ -115,9 +113,7 @@ class _Reader:
     def fail(self, node: Node, message: str, hint: str = "") -> None:
         self.problems.append(error(self.at(node), message, hint))
 
-    def mapping(
-        self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...] = ()
-    ) -> dict[str, Node] | None:
+    def mapping(self, node: Node, allowed: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Node] | None:
         """The mapping's values by key; unknown, duplicate and missing keys are problems."""
         if not isinstance(node, MappingNode):
             self.fail(node, f"expected a mapping with keys {', '.join(allowed)}, got {_describe(node)}")
@@ -213,7 +209,11 @@ class _CardFile:
             return []
         cards_node = keys["cards"]
         if not isinstance(cards_node, SequenceNode):
-            self.reader.fail(cards_node, f"expected a list of cards, got {_describe(cards_node)}", "start each card with `- term:` or `- question:`")
+            self.reader.fail(
+                cards_node,
+                f"expected a list of cards, got {_describe(cards_node)}",
+                "start each card with `- term:` or `- question:`",
+            )
             return []
         if not cards_node.value:
             self.reader.fail(cards_node, "the list of cards is empty", "add a card, or delete the file")
@@ -237,7 +237,9 @@ class _CardFile:
     def _inside_root(self, text: str, node: Node) -> Path | None:
         relative = Path(text)
         if relative.is_absolute():
-            self.reader.fail(node, "the text path must be relative to the card file", "write a path such as texts/name.txt")
+            self.reader.fail(
+                node, "the text path must be relative to the card file", "write a path such as texts/name.txt"
+            )
             return None
         resolved = (self.path.parent / relative).resolve()
         if not resolved.is_relative_to(self.root.resolve()):
@@ -252,7 +254,11 @@ class _CardFile:
     def _card(self, node: Node, deck: str, file_tags: tuple[str, ...], source: SourceRef | None) -> Card | None:
         reader = self.reader
         if not isinstance(node, MappingNode):
-            reader.fail(node, f"expected a card (a mapping), got {_describe(node)}", "start the card with `term:` or `question:`")
+            reader.fail(
+                node,
+                f"expected a card (a mapping), got {_describe(node)}",
+                "start the card with `term:` or `question:`",
+            )
             return None
         names = {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
         if "term" in names and "question" in names:
@@ -279,8 +285,15 @@ class _CardFile:
         phrases = self._phrases(keys.get("cloze"), prompt, keys[prompt_key])
         card_id, id_node = self._card_id(keys.get("id"), prompt, keys[prompt_key])
         if (
-            prompt is None or response is None or quote is None or also is None or tags is None
-            or extra is None or phrases is None or card_id is None or source is None
+            prompt is None
+            or response is None
+            or quote is None
+            or also is None
+            or tags is None
+            or extra is None
+            or phrases is None
+            or card_id is None
+            or source is None
         ):
             return None
         return Card(

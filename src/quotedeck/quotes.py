@@ -62,10 +62,17 @@ def _explain_miss(parts: list[str], text: SourceText) -> QuoteMiss:
     missing = [part for part in parts if part not in text.normalized]
     if not missing:  # every part occurs, but not together in order
         for number in range(1, text.paragraph_count + 1):
-            paragraph = text.paragraph(number)
-            if all(part in paragraph for part in parts):
-                return QuoteMiss("the parts around the ellipsis appear in another order in the text", paragraph, 100.0, number)
-        return QuoteMiss("the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph", "", 100.0, 0)
+            passage = text.paragraph(number)
+            if all(part in passage for part in parts):
+                return QuoteMiss(
+                    "the parts around the ellipsis appear in another order in the text", passage, 100.0, number
+                )
+        return QuoteMiss(
+            "the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph",
+            "",
+            100.0,
+            0,
+        )
     part = missing[0]
     closest, similarity, paragraph = closest_passage(part, text)
     reason = "the quote is not in the text" if len(parts) == 1 else f"the part `{part}` is not in the text"

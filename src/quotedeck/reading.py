@@ -25,8 +25,7 @@ def read_utf8(path: Path, cited_at: Location | None = None) -> str | Problem:
         if size > MAX_FILE_BYTES:
             return error(
                 Location(path),
-                f"the file is {size // 2**20} MB; quotedeck reads files up to "
-                f"{MAX_FILE_BYTES // 2**20} MB",
+                f"the file is {size // 2**20} MB; quotedeck reads files up to {MAX_FILE_BYTES // 2**20} MB",
                 "split the text into several files",
             )
         data = path.read_bytes()

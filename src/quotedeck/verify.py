@@ -38,10 +38,14 @@ def verify(sources: Sources, lock: Lock) -> tuple[list[NoteSpec], list[Problem]]
     return notes, problems
 
 
-def _verify_card(card: Card, text: SourceText, sources: Sources, lock: Lock, problems: list[Problem]) -> NoteSpec | None:
+def _verify_card(
+    card: Card, text: SourceText, sources: Sources, lock: Lock, problems: list[Problem]
+) -> NoteSpec | None:
     match = find_quote(card.quote, text)
     if isinstance(match, QuoteMiss):
-        problems.append(error(card.quote_location, f"{match.reason} ({_display(text.path, sources.root)})", _closest_hint(match)))
+        problems.append(
+            error(card.quote_location, f"{match.reason} ({_display(text.path, sources.root)})", _closest_hint(match))
+        )
         return None
     shown = collapse_whitespace(card.quote)
     keys = [phrase_key(p.text) for p in card.phrases]

@@ -49,9 +49,7 @@ def load_yaml(path: Path) -> MappingNode | Problem:
     text = read_utf8(path)
     if isinstance(text, Problem):
         return text
-    if not text.strip() or all(
-        not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()
-    ):
+    if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return error(Location(path), "the file is empty", "add the keys this file needs")
     try:
         with _collector_paused():
