@@ -40,6 +40,13 @@ and default options, and matching ``rslib/.../apkg/import/notes.rs``):
 ``first_field_match``, ``missing_notetype``, ``missing_deck``, ``empty_first_field``
     Only filled by Anki's CSV/text importer; always empty for .apkg files.
     Kept so that a test can assert they stay empty.
+
+Notetypes are not in the log.  With the default options, an incoming
+notetype whose id exists in the collection and whose schema (field and
+template names) is unchanged replaces the stored one (CSS, templates, name)
+only if its ``mod`` is strictly newer; genanki sets ``mod`` to the package
+timestamp too.  A changed schema gives the ``"<name>+"`` copy described
+above, which later imports of the same schema reuse (no ``"<name>++"``).
 """
 
 from __future__ import annotations
@@ -54,8 +61,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from anki.cards import Card, CardId
+# anki.collection must be imported before anything else from anki: the
+# package has an import cycle (anki.cards -> anki.collection -> ... ->
+# anki.hooks_gen -> anki.cards) that fails when anki.cards comes first.
 from anki.collection import Collection
+
+# isort: split
+from anki.cards import Card, CardId
+from anki.dbproxy import DBProxy
 from anki.import_export_pb2 import (
     IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
     ImportAnkiPackageOptions,
@@ -105,9 +118,8 @@ def fresh_collection(directory: Path | None = None) -> Iterator[Collection]:
     removed on exit.  Anki also creates its media folder next to it.
     """
     if directory is None:
-        with tempfile.TemporaryDirectory(prefix="anki-col-") as tmp:
-            with fresh_collection(Path(tmp)) as col:
-                yield col
+        with tempfile.TemporaryDirectory(prefix="anki-col-") as tmp, fresh_collection(Path(tmp)) as col:
+            yield col
         return
     path = directory / "collection.anki2"
     if path.exists():
@@ -227,9 +239,7 @@ def import_apkg(
     col.models._clear_cache()
     package_guids: dict[int, str] | None = None  # read lazily, rarely needed
 
-    def entries(
-        kind: ImportKind, in_collection: bool
-    ) -> tuple[LoggedNote, ...]:
+    def entries(kind: ImportKind, in_collection: bool) -> tuple[LoggedNote, ...]:
         nonlocal package_guids
         logged: list[ImportResponse.Note] = list(getattr(log, kind))
         result = []
@@ -260,8 +270,14 @@ def import_apkg(
     )
 
 
+def _db(col: Collection) -> DBProxy:
+    """The collection's database handle (None only after close())."""
+    assert col.db is not None, "collection is closed"
+    return col.db
+
+
 def _guid_in_collection(col: Collection, note_id: int) -> str | None:
-    guid = col.db.scalar("select guid from notes where id = ?", note_id)
+    guid = _db(col).scalar("select guid from notes where id = ?", note_id)
     return str(guid) if guid is not None else None
 
 
@@ -413,10 +429,9 @@ class CardHistory(NamedTuple):
 def card_history(col: Collection) -> dict[CardId, CardHistory]:
     """Scheduling state and review-log row count of every card."""
     revlog_counts = {
-        int(card_id): int(count)
-        for card_id, count in col.db.all("select cid, count() from revlog group by cid")
+        int(card_id): int(count) for card_id, count in _db(col).all("select cid, count() from revlog group by cid")
     }
-    rows = col.db.all("select id, ivl, reps, due, type, queue from cards order by id")
+    rows = _db(col).all("select id, ivl, reps, due, type, queue from cards order by id")
     return {
         CardId(int(card_id)): CardHistory(
             ivl=int(ivl),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable
@@ -40,7 +41,8 @@ def main() -> None:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--locked", is_flag=True, help="Fail instead of updating quotedeck.lock (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
-def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, as_json: bool) -> None:
+@click.option("--watch", is_flag=True, help="Rebuild whenever a source file is saved (Ctrl-C stops).")
+def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, as_json: bool, watch: bool) -> None:
     """Build the Anki package from SOURCE (default: ./cards_source).
 
     Every quote is checked against its text first; on any error nothing is
@@ -51,13 +53,36 @@ def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, a
       quotedeck build
       quotedeck build my_cards -o out/deck.apkg
       quotedeck build --dry-run
+      quotedeck build --watch
     """
-    report = _run(lambda: build(source, out, dry_run=dry_run, locked=locked))
-    _print_warnings(report.warnings)
-    if as_json:
-        click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
-    else:
-        click.echo(_summary(report, dry_run))
+
+    def once() -> None:
+        report = _run(lambda: build(source, out, dry_run=dry_run, locked=locked))
+        _print_warnings(report.warnings)
+        if as_json:
+            click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
+        else:
+            click.echo(_summary(report, dry_run))
+
+    if not watch:
+        once()
+        return
+    from quotedeck.watch import source_changes
+
+    _keep_going(once)
+    click.echo(f"Watching {_shown(source)} for changes (Ctrl-C stops)")
+    try:
+        for changed in source_changes(source):
+            click.echo(f"\n{', '.join(sorted(_shown(p) for p in changed))} changed")
+            _keep_going(once)
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.")
+
+
+def _keep_going(step: Callable[[], None]) -> None:
+    """In watch mode a broken save is reported, and the watch goes on."""
+    with contextlib.suppress(SystemExit):
+        step()
 
 
 @main.command()
