@@ -1,0 +1,274 @@
+"""Edit, rebuild, re-import: every edit lands in place and no review is lost.
+
+Each test imports into a real Anki collection with the default options.
+"""
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotedeck.build import LockOutdated, build
+from quotedeck.cli import main
+from quotedeck.model import Kind
+from quotedeck.notetypes import NOTETYPES
+from tests.anki_collection import (
+    card_history,
+    cards,
+    fresh_collection,
+    import_apkg,
+    notes_by_guid,
+    notetype_css,
+    notetype_names,
+    review,
+)
+from tests.sources import write_source
+
+DAY = 86_400
+T0 = 1_800_000_000
+
+CARDS = """\
+source:
+  text: texts/sample.txt
+  title: A Sample Text
+cards:
+  - term: the innermost point
+    definition: The place in the heart where the Creator is found.
+    quote: "That point is the innermost point, where the Creator is found."
+    extra: First extra.
+  - question: What does the Light give to the one who asks?
+    answer: A new force.
+    quote: "The Light gives a new force to the one who asks."
+    cloze: [a new force, the one who asks]
+    id: light-gives
+  - term: the bottom of the heart
+    definition: What the innermost point is called.
+    quote: "It’s called the bottom of the heart."
+"""
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return write_source(tmp_path, cards=CARDS)
+
+
+def edit(source: Path, old: str, new: str) -> None:
+    path = source / "sample.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "value"),
+    [
+        (
+            "definition: The place in the heart",
+            "definition: The spot in the heart",
+            "Definition",
+            "The spot in the heart",
+        ),
+        ("answer: A new force.", "answer: A new force from above.", "Answer", "A new force from above."),
+        ("extra: First extra.", "extra: Second extra.", "Extra", "Second extra."),
+        ("id: light-gives", "id: light-gives\n    tags: [force]", "tags", "force"),
+        (
+            '"That point is the innermost point, where the Creator is found."',
+            '"The human heart holds a point. That point is the innermost point,"',
+            "Quote",
+            "The human heart holds a point. That point is {{c1::the innermost point}},",
+        ),
+    ],
+    ids=["definition", "answer", "extra", "tag", "quote"],
+)
+def test_one_edit_updates_exactly_one_note_and_keeps_history(
+    source: Path, old: str, new: str, field: str, value: str
+) -> None:
+    first = build(source, now=T0)
+    with fresh_collection() as col:
+        assert import_apkg(col, first.output).counts() == {"new": 3}
+        for card in cards(col):
+            review(col, card.id, ease=4)
+        history = card_history(col)
+        before = notes_by_guid(col)
+
+        edit(source, old, new)
+        second = build(source, now=T0 + DAY)
+        assert (len(second.changes.updated), len(second.changes.unchanged)) == (1, 2)
+        summary = import_apkg(col, second.output)
+
+        assert summary.counts() == {"updated": 1, "duplicate": 2}
+        (changed_guid,) = summary.guids("updated")
+        after = notes_by_guid(col)
+        assert after.keys() == before.keys()
+        changed = after[str(changed_guid)]
+        assert value in (changed.tags if field == "tags" else changed.fields[field])
+        assert all(after[g] == before[g] for g in before if g != changed_guid)
+        assert card_history(col) == history
+        assert all(h.reps == 1 and h.revlog_count == 1 and h.ivl > 0 for h in history.values())
+
+
+def test_rebuild_without_change_is_byte_identical_in_a_new_process_on_another_day(source: Path) -> None:
+    first = build(source, now=T0)
+    digest = sha256(first.output)
+    lock = (source / "quotedeck.lock").read_bytes()
+    again = build(source, now=T0 + 30 * DAY)
+    assert sha256(again.output) == digest
+    subprocess.run([sys.executable, "-m", "quotedeck", "build", str(source)], check=True, capture_output=True)
+    assert sha256(first.output) == digest
+    assert (source / "quotedeck.lock").read_bytes() == lock
+
+
+def test_notetype_css_and_template_changes_reach_anki_without_a_fork(
+    source: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = build(source, now=T0)
+    term = NOTETYPES[Kind.TERM]
+    with fresh_collection() as col:
+        import_apkg(col, first.output)
+        names = sorted(notetype_names(col))
+        monkeypatch.setitem(
+            NOTETYPES,
+            Kind.TERM,
+            type(term)(
+                **{
+                    **term.__dict__,
+                    "css": term.css + "\n.qd { letter-spacing: 0.01em; }\n",
+                    "front": term.front.replace("Term", "Term card"),
+                }
+            ),
+        )
+        second = build(source, now=T0 + DAY)
+        assert second.changes.notetypes_changed == ("quotedeck term",)
+        assert second.changes.updated == ()
+        summary = import_apkg(col, second.output)
+        assert summary.conflicting == ()
+        assert sorted(notetype_names(col)) == names  # no "quotedeck term+" copy
+        assert "letter-spacing: 0.01em" in notetype_css(col, "quotedeck term")
+        front = col.models.by_name("quotedeck term")["tmpls"][0]["qfmt"]  # type: ignore[index]
+        assert "Term card" in front
+
+
+def test_cloze_phrases_keep_their_cards_when_added_removed_or_reordered(source: Path) -> None:
+    first = build(source, now=T0)
+    with fresh_collection() as col:
+        import_apkg(col, first.output)
+        guid = next(g for g, n in notes_by_guid(col).items() if n.fields["Id"] == "light-gives")
+        by_ord = {c.ord: c.id for c in cards(col) if notes_by_guid(col)[guid].note_id == c.nid}
+        review(col, by_ord[0], ease=4)  # "a new force"
+        review(col, by_ord[1], ease=1)  # "the one who asks"
+        history = card_history(col)
+
+        # Reorder, drop "a new force", add "The Light".
+        edit(source, "cloze: [a new force, the one who asks]", "cloze: [the one who asks, The Light]")
+        second = build(source, now=T0 + DAY)
+        assert [(c.card_id, c.phrase, c.ordinal) for c in second.changes.removed_clozes] == [
+            ("light-gives", "a new force", 1)
+        ]
+        import_apkg(col, second.output)
+        note = notes_by_guid(col)[guid]
+        assert note.fields["Quote"] == "{{c3::The Light}} gives a new force to {{c2::the one who asks}}."
+        assert note.card_ords == (0, 1, 2)
+        assert card_history(col)[by_ord[1]] == history[by_ord[1]]  # "the one who asks" kept its reviews
+        assert card_history(col)[by_ord[0]] == history[by_ord[0]]  # the old card stays, untouched
+
+        # Bring "a new force" back: it gets its old card and history again.
+        edit(source, "cloze: [the one who asks, The Light]", "cloze: [the one who asks, The Light, a new force]")
+        third = build(source, now=T0 + 2 * DAY)
+        assert third.changes.removed_clozes == ()
+        import_apkg(col, third.output)
+        assert "{{c1::a new force}}" in notes_by_guid(col)[guid].fields["Quote"]
+        assert notes_by_guid(col)[guid].card_ords == (0, 1, 2)
+
+
+def test_build_summary_tells_how_to_clear_an_emptied_card(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["build"])
+    edit(source, "cloze: [a new force, the one who asks]", "cloze: [the one who asks]")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0
+    assert (
+        "  cloze removed: light-gives c1 `a new force` (its card is empty in Anki now; "
+        "remove it with Tools > Empty Cards)" in result.stdout.splitlines()
+    )
+
+
+def test_a_renamed_card_is_noticed_with_the_line_to_add(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["build"])
+    edit(source, "term: the bottom of the heart", "term: bottom of the heart")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0
+    assert result.stderr.splitlines() == [
+        "cards_source/sample.yaml:14:5: warning: card `bottom-of-the-heart` looks like the removed card "
+        "`the-bottom-of-the-heart`; in Anki its reviews stay with `the-bottom-of-the-heart` and it starts anew",
+        "    hint: to keep its history, add `id: the-bottom-of-the-heart` to this card",
+    ]
+    edit(source, "light-gives", "light-gives-force")
+    result = CliRunner().invoke(main, ["build"])
+    assert "add `id: light-gives` to this card" in result.stderr
+
+
+def test_a_removed_card_is_listed_with_how_to_find_it_in_anki(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    package = tmp_path / "build" / "test-deck.apkg"
+    CliRunner().invoke(main, ["build"])
+    with fresh_collection() as col:
+        import_apkg(col, package)
+        text = (source / "sample.yaml").read_text()
+        (source / "sample.yaml").write_text(text[: text.index("  - term: the bottom of the heart")])
+        result = CliRunner().invoke(main, ["build"])
+        hint = "Anki keeps it; to delete it, search the browser for Id:the-bottom-of-the-heart"
+        assert result.stdout.splitlines()[1:] == [
+            "Changes: 0 added, 0 updated, 2 unchanged, 1 removed",
+            f"  removed: the-bottom-of-the-heart ({hint})",
+        ]
+        assert import_apkg(col, package).counts() == {"duplicate": 2}
+        assert col.note_count() == 3  # Anki keeps the removed note...
+        (found,) = col.find_notes("Id:the-bottom-of-the-heart")  # ...and the search finds exactly it
+        assert col.get_note(found)["Term"] == "the bottom of the heart"
+
+
+def test_locked_fails_when_the_lock_is_stale_and_writes_nothing(source: Path) -> None:
+    first = build(source, now=T0)
+    digest = sha256(first.output)
+    build(source, locked=True, now=T0 + DAY)  # unchanged: fine
+    edit(source, "A new force.", "A new force!")
+    with pytest.raises(LockOutdated, match="updated: light-gives"):
+        build(source, locked=True, now=T0 + DAY)
+    assert sha256(first.output) == digest
+
+
+def test_dry_run_and_json_report(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["build"])
+    edit(source, "A new force.", "A new force!")
+    before = (source / "quotedeck.lock").read_bytes()
+    result = CliRunner().invoke(main, ["build", "--dry-run", "--json"])
+    report = json.loads(result.stdout)
+    assert (report["written"], report["updated"], report["unchanged"]) == (
+        False,
+        ["light-gives"],
+        ["the-innermost-point", "the-bottom-of-the-heart"],
+    )
+    assert (source / "quotedeck.lock").read_bytes() == before
+
+
+def test_a_fresh_clone_without_lock_builds(source: Path) -> None:
+    report = build(source, now=T0)
+    (source / "quotedeck.lock").unlink()
+    again = build(source, now=T0 + DAY)
+    assert again.changes.added == report.changes.added
