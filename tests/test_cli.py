@@ -97,3 +97,17 @@ def test_version_and_help() -> None:
 def test_runs_as_a_module(project: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "quotedeck", "check"], capture_output=True, text=True, check=False)
     assert (result.returncode, result.stdout) == (0, "OK: 2 notes, 2 cards in cards_source, every quote found\n")
+
+
+def test_a_schema_error_does_not_hide_quote_errors_elsewhere(project: Path) -> None:
+    cards = (project / "cards_source" / "sample.yaml").read_text()
+    cards = cards.replace("answer: A new force.", "answr: A new force.")
+    cards = cards.replace("where the Creator is found.", "where the Creator is hidden.")
+    (project / "cards_source" / "sample.yaml").write_text(cards)
+    code, _, err = run("check")
+    assert code == 1
+    assert [line.split(": error: ")[0] for line in err.splitlines() if ": error: " in line] == [
+        "cards_source/sample.yaml:9:12",
+        "cards_source/sample.yaml:11:5",
+    ]
+    assert "unknown key `answr`" in err and "did you mean `answer`?" in err and "missing key" not in err

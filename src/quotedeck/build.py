@@ -48,7 +48,7 @@ def prepare(source: Path, now: int | None = None) -> tuple[Sources, Plan, list[P
         problems.append(lock)
     if sources is None or isinstance(lock, Problem):
         raise SourceProblems(problems)
-    notes, verify_problems = verify(sources, lock)
+    notes, verify_problems = verify(sources, lock)  # also when parsing found errors: report all at once
     problems.extend(verify_problems)
     if any(p.is_error for p in problems):
         raise SourceProblems(problems)

@@ -57,8 +57,10 @@ def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
             error(deck.location, "the deck has no cards", "add a card file (any other *.yaml) beside deck.yaml")
         )
     problems.extend(_duplicate_ids(cards))
-    if deck is None or any(p.is_error for p in problems):
+    if deck is None:
         return None, problems
+    # The cards that parsed are returned even beside errors, so that their
+    # quotes are checked in the same run and every problem shows at once.
     return Sources(root, deck, tuple(cards)), problems
 
 
@@ -120,10 +122,14 @@ class _Reader:
             return None
         values: dict[str, Node] = {}
         key_nodes: dict[str, Node] = {}
+        misspelled: set[str] = set()
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
             if not isinstance(key, str) or key not in allowed:
-                self.fail(key_node, f"unknown key `{key if key is not None else '?'}`", _did_you_mean(key, allowed))
+                suggestion = _closest(key, allowed)
+                misspelled.add(suggestion or "")
+                hint = f"did you mean `{suggestion}`?" if suggestion else f"allowed keys: {', '.join(allowed)}"
+                self.fail(key_node, f"unknown key `{key if key is not None else '?'}`", hint)
                 continue
             if key in key_nodes:
                 first = self.at(key_nodes[key])
@@ -132,7 +138,7 @@ class _Reader:
             key_nodes[key] = key_node
             values[key] = value_node
         for key in required:
-            if key not in values:
+            if key not in values and key not in misspelled:  # a misspelling is one mistake, not two
                 self.fail(node, f"missing key `{key}`", f"add `{key}: …`")
         return values
 
@@ -368,8 +374,6 @@ def _describe(node: Node) -> str:
     return "text"
 
 
-def _did_you_mean(key: str | None, allowed: tuple[str, ...]) -> str:
+def _closest(key: str | None, allowed: tuple[str, ...]) -> str | None:
     close = difflib.get_close_matches(key or "", allowed, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return f"allowed keys: {', '.join(allowed)}"
+    return close[0] if close else None

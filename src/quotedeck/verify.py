@@ -60,7 +60,8 @@ def _verify_card(
 def _closest_hint(miss: QuoteMiss) -> str:
     if not miss.closest:
         return "copy the quote from the text again"
-    return f"closest passage (paragraph {miss.paragraph}, {miss.similarity:.0f}% similar): “{miss.closest}”"
+    # Rounded down: a passage that differs must never read as "100% similar".
+    return f"closest passage (paragraph {miss.paragraph}, {int(miss.similarity)}% similar): “{miss.closest}”"
 
 
 def _display(path: Path, root: Path) -> str:
