@@ -158,9 +158,9 @@ def _changes(changes: ChangeReport) -> list[str]:
         f"{len(changes.unchanged)} unchanged, {len(changes.removed)} removed"
     ]
     if changes.added:
-        lines.append(f"  added: {', '.join(changes.added)}")
+        lines.append(f"  added: {_some(changes.added)}")
     if changes.updated:
-        lines.append(f"  updated: {', '.join(changes.updated)}")
+        lines.append(f"  updated: {_some(changes.updated)}")
     for card_id, _guid in changes.removed:
         lines.append(f"  removed: {card_id} (Anki keeps it; to delete it, search the browser for Id:{card_id})")
     for name in changes.notetypes_changed:
@@ -171,6 +171,12 @@ def _changes(changes: ChangeReport) -> list[str]:
             "(its card is empty in Anki now; remove it with Tools > Empty Cards)"
         )
     return lines
+
+
+def _some(ids: tuple[str, ...], shown: int = 8) -> str:
+    """A short list for the summary; --json has them all."""
+    more = f" and {len(ids) - shown} more" if len(ids) > shown else ""
+    return ", ".join(ids[:shown]) + more
 
 
 def report_json(report: BuildReport) -> dict[str, object]:
