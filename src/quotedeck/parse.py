@@ -9,6 +9,7 @@ from pathlib import Path
 from quotedeck.ids import MAX_ID_LENGTH, is_valid_id, slugify
 from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef, Sources
 from quotedeck.problems import Location, Problem, error
+from quotedeck.sourcefiles import card_files, cited_text, is_inside
 from quotedeck.yamlnodes import (
     STR_TAG,
     MappingNode,
@@ -27,8 +28,9 @@ TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extr
 QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
 PHRASE_KEYS = ("phrase", "hint")
 
-# Anki splits deck names on `::` and cannot store these characters in one.
-_BAD_DECK_CHARS = re.compile(r'[\x00-\x1f"]')
+# Anki removes these from deck names (rslib/src/decks/name.rs), so the deck
+# it makes would not be the one the source names.
+_BAD_DECK_CHARS = re.compile(r'[\x00-\x1f\x7f"]')
 
 _TYPE_NAMES = {
     "tag:yaml.org,2002:int": "a number",
@@ -48,20 +50,21 @@ def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
         )
         return None, problems
     deck = _parse_deck(root, problems)
-    card_files = sorted(p for p in root.rglob("*.yaml") if p != root / DECK_FILE and p.is_file())
+    paths, file_problems = card_files(root, skip=root / DECK_FILE)
+    problems.extend(file_problems)
     cards: list[Card] = []
-    for path in card_files:
+    for path in paths:
         cards.extend(_CardFile(root, path, deck.name if deck else "", problems).parse())
     if deck is not None and not cards and not any(p.is_error for p in problems):
         problems.append(
             error(deck.location, "the deck has no cards", "add a card file (any other *.yaml) beside deck.yaml")
         )
     problems.extend(_duplicate_ids(cards))
-    if deck is None:
-        return None, problems
-    # The cards that parsed are returned even beside errors, so that their
-    # quotes are checked in the same run and every problem shows at once.
-    return Sources(root, deck, tuple(cards)), problems
+    # The cards that parsed are returned even beside errors (a broken deck.yaml
+    # included), so that their quotes are checked in the same run and every
+    # problem shows at once. The errors keep them from being built.
+    stand_in = DeckInfo("", "", (), Location(root / DECK_FILE))
+    return Sources(root, deck or stand_in, tuple(cards)), problems
 
 
 def _duplicate_ids(cards: list[Card]) -> list[Problem]:
@@ -85,6 +88,11 @@ def _parse_deck(root: Path, problems: list[Problem]) -> DeckInfo | None:
     path = root / DECK_FILE
     if not path.is_file():
         problems.append(error(Location(path), "deck.yaml is missing", "create it with a line `name: My deck`"))
+        return None
+    if not is_inside(path, root):
+        problems.append(
+            error(Location(path), f"deck.yaml is a link to a file outside {root.name}", "copy the file instead")
+        )
         return None
     node = load_yaml(path)
     if isinstance(node, Problem):
@@ -142,15 +150,16 @@ class _Reader:
                 self.fail(node, f"missing key `{key}`", f"add `{key}: …`")
         return values
 
-    def text(self, node: Node, *, allow_empty: bool = False) -> str | None:
+    def text(
+        self, node: Node, *, empty: str = "the text is empty", fill: str = "write the text, or remove the key"
+    ) -> str | None:
         """A string value; numbers, lists and empty text are problems."""
         if not isinstance(node, ScalarNode) or node.tag != STR_TAG:
-            hint = "put the value in double quotes" if isinstance(node, ScalarNode) else ""
-            self.fail(node, f"expected text, got {_describe(node)}", hint)
+            self.fail(node, f"expected text, got {_describe(node)}", _text_hint(node))
             return None
         value: str = node.value
-        if not value.strip() and not allow_empty:
-            self.fail(node, "the text is empty", "write the text, or remove the key")
+        if not value.strip():
+            self.fail(node, empty, fill)
             return None
         return value.strip()
 
@@ -164,7 +173,7 @@ class _Reader:
 
     def tags(self, node: Node) -> tuple[str, ...] | None:
         if not isinstance(node, SequenceNode):
-            self.fail(node, f"expected a list of tags, got {_describe(node)}", "write tags: [one, two]")
+            self.fail(node, f"expected a list of tags, got {_describe(node)}", "write `tags: [one, two]`")
             return None
         items = [self.text(item) for item in node.value]
         if None in items:
@@ -177,11 +186,17 @@ class _Reader:
         if name is None:
             return None
         parts = [part.strip() for part in name.split("::")]
-        if any(not part for part in parts) or _BAD_DECK_CHARS.search(name):
+        bad = _BAD_DECK_CHARS.search(name)
+        if bad:
+            char = bad.group()
+            shown = '`"`' if char == '"' else f"the control character U+{ord(char):04X}"
+            self.fail(node, f"the deck name contains {shown}, which Anki removes from deck names", "leave it out")
+            return None
+        if any(not part for part in parts):
             self.fail(
                 node,
-                f"`{name}` is not a deck name Anki accepts",
-                'use `::` only between names, and no `"` or control characters',
+                f"`{name}` has an empty deck name around `::`",
+                "write names on both sides of each `::`, as in `Parent::Child`",
             )
             return None
         return "::".join(parts)
@@ -235,27 +250,12 @@ class _CardFile:
         author = self.reader.text(keys["author"]) if "author" in keys else ""
         if text is None or title is None or author is None:
             return None
-        text_path = self._inside_root(text, keys["text"])
-        if text_path is None:
+        cited_at = self.reader.at(keys["text"])
+        text_path = cited_text(self.path, self.root, text, cited_at)
+        if isinstance(text_path, Problem):
+            self.problems.append(text_path)
             return None
-        return SourceRef(text_path, title, author, self.reader.at(keys["text"]))
-
-    def _inside_root(self, text: str, node: Node) -> Path | None:
-        relative = Path(text)
-        if relative.is_absolute():
-            self.reader.fail(
-                node, "the text path must be relative to the card file", "write a path such as texts/name.txt"
-            )
-            return None
-        resolved = (self.path.parent / relative).resolve()
-        if not resolved.is_relative_to(self.root.resolve()):
-            self.reader.fail(
-                node,
-                f"`{text}` points outside {self.root}",
-                "copy the text into the card source folder (e.g. texts/) and cite it there",
-            )
-            return None
-        return self.path.parent / relative
+        return SourceRef(text_path, title, author, cited_at)
 
     def _card(self, node: Node, deck: str, file_tags: tuple[str, ...], source: SourceRef | None) -> Card | None:
         reader = self.reader
@@ -268,7 +268,8 @@ class _CardFile:
             return None
         names = {k.value for k, _ in node.value if isinstance(k, ScalarNode)}
         if "term" in names and "question" in names:
-            reader.fail(node, "a card has either `term:` or `question:`, not both", "split it into two cards")
+            second = [k for k, _ in node.value if isinstance(k, ScalarNode) and k.value in ("term", "question")][1]
+            reader.fail(second, "a card has either `term:` or `question:`, not both", "split it into two cards")
             return None
         if "term" not in names and "question" not in names:
             reader.fail(node, "the card has neither `term:` nor `question:`", "add `term: …` or `question: …`")
@@ -355,13 +356,25 @@ class _CardFile:
             keys = self.reader.mapping(node, PHRASE_KEYS, required=("phrase",))
             if keys is None or "phrase" not in keys:
                 return None
-            text = self.reader.text(keys["phrase"])
+            text = self.reader.text(keys["phrase"], empty=_EMPTY_PHRASE, fill=_FILL_PHRASE)
             hint = self.reader.text(keys["hint"]) if "hint" in keys else ""
             if text is None or hint is None:
                 return None
             return Phrase(text, hint, self.reader.at(keys["phrase"]))
-        text = self.reader.text(node)
+        text = self.reader.text(node, empty=_EMPTY_PHRASE, fill=_FILL_PHRASE)
         return None if text is None else Phrase(text, "", self.reader.at(node))
+
+
+_EMPTY_PHRASE = "the phrase to hide is empty"
+_FILL_PHRASE = "write words of the quote to hide, or remove the empty entry"
+
+
+def _text_hint(node: Node) -> str:
+    if not isinstance(node, ScalarNode):
+        return ""
+    if node.tag == "tag:yaml.org,2002:null":
+        return "write the text after the colon, or remove the key"
+    return "put the value in double quotes"
 
 
 def _describe(node: Node) -> str:

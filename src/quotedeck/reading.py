@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 from quotedeck.problems import Location, Problem, error
 
 # Sources bigger than this are refused before they are read: no curated deck
 # needs them, and reading one would stall the build.
-MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_FILE_BYTES = 64 * 2**20
+
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 
 
-def read_utf8(path: Path, cited_at: Location | None = None) -> str | Problem:
+def read_utf8(path: Path, cited_at: Location | None = None, max_bytes: int = MAX_FILE_BYTES) -> str | Problem:
     """Return the file's text with `\\n` line endings, or the problem that stops it.
 
     `cited_at` is where the file was named (a card file's `text:`), so that a
@@ -21,18 +24,18 @@ def read_utf8(path: Path, cited_at: Location | None = None) -> str | Problem:
     try:
         size = path.stat().st_size
         if path.is_dir():
-            return error(where, f"{path.name} is a folder, not a file")
-        if size > MAX_FILE_BYTES:
+            return error(where, f"{path.name} is a folder, not a file", "name a file, such as texts/name.txt")
+        if size > max_bytes:
             return error(
                 Location(path),
-                f"the file is {size // 2**20} MB; quotedeck reads files up to {MAX_FILE_BYTES // 2**20} MB",
-                "split the text into several files",
+                f"the file is {size / 2**20:.0f} MB; quotedeck reads files up to {max_bytes // 2**20} MB",
+                "split it into several files",
             )
         data = path.read_bytes()
     except FileNotFoundError:
         return error(where, f"file not found: {path}", "check the file name and folder")
     except OSError as exc:
-        return error(where, f"cannot read {path}: {exc.strerror}")
+        return error(where, f"cannot read {path}: {exc.strerror or exc}")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -41,6 +44,8 @@ def read_utf8(path: Path, cited_at: Location | None = None) -> str | Problem:
 
 
 def _not_utf8(path: Path, data: bytes, offset: int) -> Problem:
+    if data.startswith(_UTF16_BOMS):
+        return error(Location(path), "the file is UTF-16, not UTF-8", "re-save the file as UTF-8 in your editor")
     before = data[:offset]
     line = before.count(b"\n") + 1
     column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1

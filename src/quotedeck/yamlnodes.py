@@ -1,6 +1,11 @@
 """Load a YAML file as a tree of nodes that keep their line and column.
 
-Only PyYAML's safe composer runs: no tags are constructed, nothing executes.
+libyaml's parser (safe: it only reads) yields events, and a small composer
+here turns them into nodes. Composing here rather than with PyYAML's composer
+lets it refuse, with the place to fix, what a card file must not contain:
+aliases and anchors, tags, several documents, and nesting or size that could
+only be an accident or an attack (PyYAML's C composer recurses, and crashes
+the interpreter on a deeply nested file).
 """
 
 from __future__ import annotations
@@ -9,8 +14,19 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol, cast
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quotedeck.problems import Location, Problem, error
@@ -22,13 +38,34 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
 STR_TAG = "tag:yaml.org,2002:str"
+MAP_TAG = "tag:yaml.org,2002:map"
+SEQ_TAG = "tag:yaml.org,2002:seq"
+# A card file is a mapping of cards of a few keys: five levels would do.
+MAX_DEPTH = 32
+# About 40 bytes of memory per value; a 100,000-card file has about a million.
+MAX_VALUES = 2_000_000
+# Card files are written by hand; a bigger one is a mistake, and parsing it would stall the build.
+MAX_YAML_BYTES = 16 * 2**20
 
 __all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "load_yaml", "node_location"]
 
 
+class _Position(Protocol):
+    line: int
+    column: int
+
+
 def node_location(path: Path, node: Node) -> Location:
-    mark = node.start_mark
-    return Location(path, mark.line + 1, mark.column + 1)
+    return _at(path, node.start_mark)
+
+
+def _at(path: Path, mark: _Position | None) -> Location:
+    return Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+
+
+def _mark(mark: object) -> yaml.Mark | None:
+    """libyaml's marks, typed as the nodes expect (both have a line and a column)."""
+    return cast("yaml.Mark | None", mark)
 
 
 @contextmanager
@@ -46,16 +83,18 @@ def _collector_paused() -> Iterator[None]:
 
 def load_yaml(path: Path) -> MappingNode | Problem:
     """The file's top-level mapping, or the first problem that prevents reading it."""
-    text = read_utf8(path)
+    text = read_utf8(path, max_bytes=MAX_YAML_BYTES)
     if isinstance(text, Problem):
         return text
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return error(Location(path), "the file is empty", "add the keys this file needs")
     try:
         with _collector_paused():
-            node = yaml.compose(text, Loader=Loader)
+            node = _Composer(path, text).compose()
     except yaml.MarkedYAMLError as exc:
-        return _syntax_error(path, exc)
+        return _syntax_error(path, text, exc)
+    except _Refused as refused:
+        return refused.problem
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its errors
         return error(Location(path), f"invalid YAML: {exc}")
     if not isinstance(node, MappingNode):
@@ -67,16 +106,158 @@ def load_yaml(path: Path) -> MappingNode | Problem:
     return node
 
 
-def _syntax_error(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+class _Refused(Exception):
+    """Stops composing at the first thing a card file must not contain."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class _Open:
+    """A mapping or list being filled, and a mapping's key that waits for its value."""
+
+    __slots__ = ("key", "node")
+
+    def __init__(self, node: MappingNode | SequenceNode) -> None:
+        self.node = node
+        self.key: Node | None = None
+
+
+class _Composer:
+    """Builds nodes from libyaml's events, iteratively, refusing what cards must not contain."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.loader = Loader(text)
+        self.anchors: dict[str, _Position] = {}
+        self.values = 0
+
+    def refuse(self, mark: _Position | None, message: str, hint: str = "") -> _Refused:
+        return _Refused(error(_at(self.path, mark), message, hint))
+
+    def compose(self) -> Node | None:
+        try:
+            root = self._compose()
+        finally:
+            self.loader.dispose()
+        if self.anchors:  # an anchor no alias uses: harmless, but not part of the format
+            name, mark = next(iter(self.anchors.items()))
+            raise self.refuse(mark, f"anchors (&{name}) are not supported", f"remove `&{name}`")
+        return root
+
+    def _compose(self) -> Node | None:
+        root: Node | None = None
+        documents = 0
+        stack: list[_Open] = []
+        while True:
+            event = self.loader.get_event()
+            node: Node
+            if isinstance(event, StreamEndEvent):
+                return root
+            if isinstance(event, DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    raise self.refuse(
+                        event.start_mark,
+                        "the file holds more than one YAML document",
+                        "remove the `---` line; put other cards in another file",
+                    )
+                continue
+            if isinstance(event, AliasEvent):
+                raise self._alias(event)
+            if isinstance(event, MappingStartEvent | SequenceStartEvent):
+                self._check(event, len(stack))
+                kind = MappingNode if isinstance(event, MappingStartEvent) else SequenceNode
+                tag = MAP_TAG if kind is MappingNode else SEQ_TAG
+                stack.append(_Open(kind(tag, [], _mark(event.start_mark), None, event.flow_style)))
+                continue
+            if isinstance(event, MappingEndEvent | SequenceEndEvent):
+                node = stack.pop().node
+                node.end_mark = _mark(event.end_mark)
+            elif isinstance(event, ScalarEvent):
+                self._check(event, len(stack))
+                tag = self.loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+                node = ScalarNode(tag, event.value, _mark(event.start_mark), _mark(event.end_mark), event.style)
+            else:  # stream start, document end
+                continue
+            if not stack:
+                root = node
+                continue
+            parent = stack[-1]
+            if isinstance(parent.node, SequenceNode):
+                parent.node.value.append(node)
+            elif parent.key is None:
+                parent.key = node
+            else:
+                parent.node.value.append((parent.key, node))
+                parent.key = None
+
+    def _check(self, event: ScalarEvent | MappingStartEvent | SequenceStartEvent, depth: int) -> None:
+        mark = event.start_mark
+        if event.anchor is not None and mark is not None:
+            self.anchors.setdefault(event.anchor, mark)
+        if event.tag not in (None, "!", STR_TAG, MAP_TAG, SEQ_TAG):
+            shown = event.tag.replace("tag:yaml.org,2002:", "!!")
+            raise self.refuse(mark, f"YAML tags ({shown}) are not supported", f"remove `{shown}`; write plain text")
+        if depth >= MAX_DEPTH:
+            raise self.refuse(
+                mark, f"values are nested more than {MAX_DEPTH} levels deep", "a card file needs only a few levels"
+            )
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self.refuse(
+                mark, f"the file holds more than {MAX_VALUES:,} values", "split the cards into several files"
+            )
+
+    def _alias(self, event: AliasEvent) -> _Refused:
+        anchor = self.anchors.get(event.anchor or "")
+        where = f" (marked `&{event.anchor}` at line {anchor.line + 1})" if anchor else ""
+        return self.refuse(
+            event.start_mark,
+            f"aliases (*{event.anchor}) are not supported; write the value out",
+            f"copy the value{where} here instead of `*{event.anchor}`",
+        )
+
+
+def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    where = Location(path, mark.line + 1, mark.column + 1) if mark else Location(path)
+    where = _at(path, mark)
+    tab = _leading_tab(text, mark.line) if mark else None
+    if tab is not None or "tab" in (exc.problem or ""):
+        column = tab + 1 if tab is not None else where.column
+        return error(
+            Location(path, where.line, column), "a tab character is used for indentation", "indent with spaces"
+        )
     problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem or "\t" in problem:
-        return error(where, "a tab character is used for indentation", "indent with spaces")
     message = f"invalid YAML: {exc.context + ', ' if exc.context else ''}{problem}"
-    hint = ""
+    return error(where, message, _syntax_hint(exc))
+
+
+def _leading_tab(text: str, line: int) -> int | None:
+    """The column (from 0) of a tab in the line's indentation, if there is one."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return None
+    content = lines[line]
+    indent = content[: len(content) - len(content.lstrip(" \t"))]
+    return indent.index("\t") if "\t" in indent else None
+
+
+_OPENED = {
+    "while parsing a flow sequence": "the list `[` opened at line {line}, column {column} needs its `]`",
+    "while parsing a flow mapping": "the `{{` opened at line {line}, column {column} needs its `}}`",
+    "while scanning a quoted scalar": "the quotes opened at line {line}, column {column} are not closed",
+}
+
+
+def _syntax_hint(exc: yaml.MarkedYAMLError) -> str:
+    problem = exc.problem or ""
     if "mapping values are not allowed" in problem:
-        hint = 'put text that contains ": " in double quotes'
-    elif "found unknown escape" in problem:
-        hint = "in double-quoted text write a backslash as \\\\"
-    return error(where, message, hint)
+        return 'put text that contains ": " in double quotes'
+    if "found unknown escape" in problem:
+        return "in double-quoted text write a backslash as \\\\"
+    opened = _OPENED.get(exc.context or "")
+    if opened and exc.context_mark:
+        return opened.format(line=exc.context_mark.line + 1, column=exc.context_mark.column + 1)
+    return ""
