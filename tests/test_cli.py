@@ -65,7 +65,8 @@ def test_problems_are_reported_together_with_exit_code_1(project: Path) -> None:
     code, out, err = run("build")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "cards_source/sample.yaml:9:12: error: the quote is not in the text (texts/sample.txt)",
+        "cards_source/sample.yaml:9:12: error: the quote differs from the text: "
+        "it has `hidden.` where the text has `found.` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 92% similar): "
         "“That point is the innermost point, where the Creator is found.”",
         "cards_source/sample.yaml:13:13: error: `an old force` is not in the quote",

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
-
+from quotedeck.nearest import closest_passage, first_difference
 from quotedeck.texts import SourceText, normalize
 
 ELLIPSIS = re.compile(r"…|\.\.\.")
@@ -28,6 +27,12 @@ class QuoteMiss:
     closest: str
     similarity: float
     paragraph: int
+    hint: str = ""  # shown instead of the closest passage when that would not help
+
+
+# From this similarity on, a missed quote is a slip (a typo, a PDF's ligature or
+# soft hyphen), and the message names the first difference.
+NEAR_MISS = 75.0
 
 
 def fragments(quote: str) -> list[str]:
@@ -43,9 +48,12 @@ def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     start = haystack.find(parts[0])
     while start >= 0:
         paragraph = text.paragraph_at(start)
-        if _rest_in_order(parts[1:], text, start + len(parts[0]), text.paragraph_end(paragraph)):
+        end = text.paragraph_end(paragraph)
+        if _rest_in_order(parts[1:], text, start + len(parts[0]), end):
             return QuoteMatch(paragraph, start)
-        start = haystack.find(parts[0], start + 1)
+        # A later start in this paragraph leaves less room for the other parts, so
+        # it cannot succeed either: go on in the next paragraph (linear, not quadratic).
+        start = haystack.find(parts[0], max(end, start + 1))
     return _explain_miss(parts, text)
 
 
@@ -61,33 +69,41 @@ def _rest_in_order(parts: list[str], text: SourceText, cursor: int, end: int) ->
 def _explain_miss(parts: list[str], text: SourceText) -> QuoteMiss:
     missing = [part for part in parts if part not in text.normalized]
     if not missing:  # every part occurs, but not together in order
-        for number in range(1, text.paragraph_count + 1):
-            passage = text.paragraph(number)
-            if all(part in passage for part in parts):
-                return QuoteMiss(
-                    "the parts around the ellipsis appear in another order in the text", passage, 100.0, number
-                )
-        return QuoteMiss(
-            "the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph",
-            "",
-            100.0,
-            0,
-        )
+        return _elision_miss(parts, text)
     part = missing[0]
     closest, similarity, paragraph = closest_passage(part, text)
-    reason = "the quote is not in the text" if len(parts) == 1 else f"the part `{part}` is not in the text"
+    subject = "the quote" if len(parts) == 1 else f"the part `{_short(part)}`"
+    difference = first_difference(part, closest) if similarity >= NEAR_MISS else ""
+    reason = f"{subject} differs from the text: {difference}" if difference else f"{subject} is not in the text"
     return QuoteMiss(reason, closest, similarity, paragraph)
 
 
-def closest_passage(needle: str, text: SourceText) -> tuple[str, float, int]:
-    """The passage of the text most like `needle`, its similarity in percent, its paragraph."""
-    best = (0.0, 0, 0, 0)
+def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
     for number in range(1, text.paragraph_count + 1):
-        paragraph = text.paragraph(number)
-        alignment = fuzz.partial_ratio_alignment(needle, paragraph, score_cutoff=best[0])
-        if alignment is not None and alignment.score > best[0]:
-            best = (alignment.score, number, alignment.dest_start, alignment.dest_end)
-    score, number, start, end = best
-    if not number:
-        return "", 0.0, 0
-    return text.paragraph(number)[start:end].strip(), round(score, 1), number
+        passage = text.paragraph(number)
+        if all(part in passage for part in parts):
+            in_order = " … ".join(_short(p) for p in sorted(parts, key=passage.find))
+            return QuoteMiss(
+                "the parts around the ellipsis appear in another order in the text",
+                passage,
+                100.0,
+                number,
+                f"in paragraph {number} they come in this order: “{in_order}”",
+            )
+    where = ", ".join(f"“{_short(p)}” in paragraph {text.paragraph_at(text.normalized.find(p))}" for p in parts)
+    return QuoteMiss(
+        "the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph",
+        "",
+        100.0,
+        0,
+        f"the text has {where}",
+    )
+
+
+def _short(part: str, words: int = 6) -> str:
+    """The first words of a long part of a quote, for messages."""
+    split = part.split(" ")
+    return part if len(split) <= words else " ".join(split[:words]) + " …"
+
+
+__all__ = ["ELLIPSIS", "QuoteMatch", "QuoteMiss", "closest_passage", "find_quote", "fragments"]

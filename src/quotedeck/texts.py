@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotedeck.problems import Location, Problem
+from quotedeck.problems import Location, Problem, error
 from quotedeck.reading import read_utf8
 
 # Curly quotes and apostrophes match their straight forms; nothing else is folded.
@@ -16,8 +16,20 @@ _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
+# Whitespace is collapsed a piece at a time: `re.sub` keeps every piece of its
+# result alive until it joins them, which for a 50 MB text is gigabytes.
+_PIECE = 1 << 20
+
+
 def collapse_whitespace(text: str) -> str:
-    return _WHITESPACE.sub(" ", text).strip()
+    pieces = []
+    start = 0
+    while start < len(text):
+        run = _WHITESPACE.search(text, min(start + _PIECE, len(text)))  # cut after a whole run of whitespace
+        end = run.end() if run else len(text)
+        pieces.append(_WHITESPACE.sub(" ", text[start:end]))
+        start = end
+    return "".join(pieces).strip()
 
 
 def normalize(text: str) -> str:
@@ -54,7 +66,10 @@ def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
     raw = read_utf8(path, cited_at)
     if isinstance(raw, Problem):
         return raw
-    return parse_text(path, raw)
+    text = parse_text(path, raw)
+    if not text.normalized:
+        return error(cited_at, f"the text file {path.name} is empty", "paste the text into it")
+    return text
 
 
 def parse_text(path: Path, raw: str) -> SourceText:

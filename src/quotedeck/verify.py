@@ -58,6 +58,8 @@ def _verify_card(
 
 
 def _closest_hint(miss: QuoteMiss) -> str:
+    if miss.hint:
+        return miss.hint
     if not miss.closest:
         return "copy the quote from the text again"
     # Rounded down: a passage that differs must never read as "100% similar".

@@ -1,0 +1,133 @@
+"""For a quote that is not in its text: the closest passage, and where the two first differ.
+
+The search is bounded: rapidfuzz aligns a needle of m characters with a text
+of n in about n·m²/64 steps, so a long quote against a big text could run for
+hours. Past a budget only the places where a piece of the quote occurs
+exactly are compared.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Callable
+
+from rapidfuzz import fuzz
+
+from quotedeck.texts import SourceText
+
+# About a second of alignment work (see the module docstring).
+_FULL_SEARCH_STEPS = 3 * 10**8
+# How many places an exact piece of the quote may point at.
+_ANCHOR_WORDS = 3
+_ANCHOR_SAMPLES = 8
+# How far a word is widened to show whole words, at most.
+_WORD_REACH = 40
+
+
+def closest_passage(needle: str, text: SourceText) -> tuple[str, float, int]:
+    """The passage of the text most like `needle`, its similarity in percent, its paragraph."""
+    haystack = text.normalized
+    size = max(len(needle), 64)
+    if len(haystack) * size * size // 64 <= _FULL_SEARCH_STEPS:
+        regions = [(text.paragraph_starts[i], text.paragraph_end(i + 1)) for i in range(text.paragraph_count)]
+    else:
+        regions = _near_anchors(needle, haystack)
+    best = (0.0, 0, 0)
+    for start, end in regions:
+        alignment = fuzz.partial_ratio_alignment(needle, haystack[start:end], score_cutoff=best[0])
+        if alignment is not None and alignment.score > best[0]:
+            best = (alignment.score, start + alignment.dest_start, start + alignment.dest_end)
+    score, start, end = best
+    if not score:
+        return "", 0.0, 0
+    # The alignment is as long as the quote, so a quote that lacks a word lines up
+    # short of the passage's end: look a little wider, then keep what lines up.
+    reach = len(needle) // 5 + 10
+    start, end = _whole_words(haystack, max(0, start - reach), min(len(haystack), end + reach))
+    start, end = _lined_up(needle, haystack, start, end)
+    return haystack[start:end], round(score, 1), text.paragraph_at(start)
+
+
+def _near_anchors(needle: str, haystack: str) -> list[tuple[int, int]]:
+    """Windows of the text where the quote's longest matching start or end, or a few of
+    its words, occur: where a quote with a slip in it would be."""
+    starts = set()
+    prefix = _longest(lambda k: needle[:k], len(needle), haystack)
+    if prefix:
+        starts.add(haystack.find(needle[:prefix]))
+    suffix = _longest(lambda k: needle[len(needle) - k :], len(needle), haystack)
+    if suffix:
+        starts.add(haystack.find(needle[len(needle) - suffix :]) + suffix - len(needle))
+    words = needle.split(" ")
+    offsets = [0]
+    for word in words[:-1]:
+        offsets.append(offsets[-1] + len(word) + 1)
+    step = max(1, len(words) // _ANCHOR_SAMPLES)
+    for i in range(0, max(1, len(words) - _ANCHOR_WORDS + 1), step):
+        found = haystack.find(" ".join(words[i : i + _ANCHOR_WORDS]))
+        if found >= 0:
+            starts.add(found - offsets[i])
+    slack = 16 + len(needle) // 10  # room for the letters a slip adds or drops
+    return [(max(0, s - slack), min(len(haystack), s + len(needle) + slack)) for s in sorted(starts)]
+
+
+def _longest(piece: Callable[[int], str], most: int, haystack: str) -> int:
+    """The largest k (up to `most`) for which `piece(k)` occurs in the text; a binary search."""
+    low, high = 0, most
+    while low < high:
+        middle = (low + high + 1) // 2
+        if piece(middle) in haystack:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _whole_words(haystack: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and haystack[start] == " ":
+        start += 1
+    while end > start and haystack[end - 1] == " ":
+        end -= 1
+    floor, ceiling = max(0, start - _WORD_REACH), min(len(haystack), end + _WORD_REACH)
+    while start > floor and haystack[start - 1] != " ":
+        start -= 1
+    while end < ceiling and haystack[end] != " ":
+        end += 1
+    return start, end
+
+
+def _lined_up(needle: str, haystack: str, start: int, end: int) -> tuple[int, int]:
+    """The part of `haystack[start:end]` that lines up with the needle: before its first
+    matching word and after its last, as many words as the needle has there."""
+    mine, theirs = needle.split(" "), haystack[start:end].split(" ")
+    blocks = [b for b in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_matching_blocks() if b.size]
+    if not blocks:
+        return start, end
+    first = max(0, blocks[0].b - blocks[0].a)
+    tail = len(mine) - (blocks[-1].a + blocks[-1].size)
+    last = min(len(theirs), blocks[-1].b + blocks[-1].size + tail)
+    start += sum(len(word) + 1 for word in theirs[:first])
+    return start, start + len(" ".join(theirs[first:last]))
+
+
+def first_difference(quote: str, passage: str) -> str:
+    """`it has `X` where the text has `Y``, for the first words in which they differ."""
+    mine, theirs = quote.split(" "), passage.split(" ")
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if tag == "equal" or (i1 == i2 and (j1 == 0 or j2 == len(theirs))):
+            continue  # words of the text beside the passage are not a difference
+        if i1 == i2 or j1 == j2:  # a word added or left out: show the word before (or after) too
+            if i1 and j1:
+                i1, j1 = i1 - 1, j1 - 1
+            elif i2 < len(mine) and j2 < len(theirs):
+                i2, j2 = i2 + 1, j2 + 1
+        return f"it has `{visible(' '.join(mine[i1:i2]))}` where the text has `{visible(' '.join(theirs[j1:j2]))}`"
+    return ""
+
+
+def visible(text: str) -> str:
+    """`text` with invisible characters (soft hyphens, zero-width spaces, controls) spelt out."""
+    return "".join(
+        f"<U+{ord(c):04X}>" if unicodedata.category(c) in ("Cc", "Cf", "Co", "Cn", "Zl", "Zp") else c for c in text
+    )
