@@ -50,7 +50,7 @@ def test_watch_rebuilds_after_each_save(tmp_path: Path) -> None:
         cards = source / "sample.yaml"
         cards.write_text(cards.read_text().replace("A new force.", "A new force, from above."))
         _wait_for(lines, "Changes: 0 added, 1 updated, 1 unchanged, 0 removed", seen)
-        cards.write_text(cards.read_text().replace("quote: \"The Light", "quote: \"The Lamp"))
+        cards.write_text(cards.read_text().replace('quote: "The Light', 'quote: "The Lamp'))
         _wait_for(lines, "error: the quote differs from the text: it has `Lamp` where the text has `Light`", seen)
         _wait_for(lines, "nothing was written", seen)
         assert process.poll() is None, "a broken save must not stop the watch"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,3 +32,14 @@ def write_atomically(target: Path, data: bytes) -> None:
     with temporary_beside(target, ".tmp") as temporary:
         temporary.write_bytes(data)
         publish(temporary, target)
+
+
+@contextmanager
+def staged(target: Path, data: bytes) -> Iterator[Callable[[], None]]:
+    """`data` written and flushed beside `target` now; the yielded function puts it in
+    place (a rename, which needs no space). Never put in place, it is removed."""
+    with temporary_beside(target, ".tmp") as temporary:
+        temporary.write_bytes(data)
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        yield lambda: os.replace(temporary, target)

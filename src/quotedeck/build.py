@@ -9,13 +9,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotedeck.atomic import write_atomically
 from quotedeck.changes import ChangeReport, Plan, plan
 from quotedeck.ids import slugify
 from quotedeck.lock import LOCK_FILE, read_lock
 from quotedeck.model import Sources
+from quotedeck.output import write_with_lock
 from quotedeck.parse import parse_sources
-from quotedeck.problems import OutputError, Problem, QuotedeckError, SourceProblems
+from quotedeck.problems import Problem, QuotedeckError, SourceProblems
 from quotedeck.verify import verify
 
 
@@ -83,25 +83,15 @@ def build(
     )
     if dry_run:
         return report
-    size = _write(the_plan, sources, output)
-    if not lock_path.exists() or lock_path.read_text(encoding="utf-8") != lock_text:
-        write_atomically(lock_path, lock_text.encode())
+    changed = not lock_path.exists() or lock_path.read_bytes() != lock_text.encode()
+    size = _write(the_plan, sources, output, lock_path, lock_text.encode() if changed else None)
     return BuildReport(**{**report.__dict__, "size": size, "written": True})
 
 
-def _write(the_plan: Plan, sources: Sources, output: Path) -> int:
+def _write(the_plan: Plan, sources: Sources, output: Path, lock_path: Path, lock: bytes | None) -> int:
     from quotedeck.package import write_package  # genanki loads only when a package is written
 
-    if output.is_dir():
-        raise OutputError(f"{output}: error: the output path is a folder; give a file name ending in .apkg")
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        return write_package(the_plan, sources.deck, output)
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise OutputError(
-            f"{output}: error: cannot write the package: {reason}; the previous file is unchanged"
-        ) from exc
+    return write_with_lock(lambda: write_package(the_plan, sources.deck, output), output, lock_path, lock)
 
 
 def _describe_changes(changes: ChangeReport) -> str:

@@ -114,7 +114,9 @@ def _run(step: Callable[[], T]) -> T:
         click.echo(f"{errors} error(s){f', {warnings} warning(s)' if warnings else ''}; nothing was written", err=True)
         raise SystemExit(1) from None
     except OutputError as exc:
-        click.echo(str(exc), err=True)
+        click.echo(f"{_shown(exc.path)}: error: {exc.message}", err=True)
+        if exc.hint:
+            click.echo(f"    hint: {exc.hint}", err=True)
         raise SystemExit(1) from None
     except QuotedeckError as exc:
         click.echo(f"error: {exc}", err=True)

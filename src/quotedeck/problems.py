@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -61,3 +62,28 @@ class SourceProblems(QuotedeckError):
 
 class OutputError(QuotedeckError):
     """The package could not be written; the previous one is untouched."""
+
+    def __init__(self, path: Path, message: str, hint: str = "") -> None:
+        super().__init__(f"{path}: error: {message}")
+        self.path = path
+        self.message = message
+        self.hint = hint
+
+    @classmethod
+    def cannot_write(cls, path: Path, what: str, reason: OSError | str) -> OutputError:
+        """`path` (the package, or the lock) could not be written because of `reason`."""
+        number = reason.errno if isinstance(reason, OSError) else None
+        text = (reason.strerror or str(reason)) if isinstance(reason, OSError) else reason
+        if number == errno.ENOSPC or "disk is full" in text:
+            text, hint = "the disk is full", "free some space, then build again"
+        else:
+            hint = _WRITE_HINTS.get(number or 0, "")
+        return cls(path, f"cannot write {what}: {text}; the previous package and lock are unchanged", hint)
+
+
+_WRITE_HINTS = {
+    errno.EACCES: "choose another place with -o, or make the folder writable",
+    errno.EPERM: "choose another place with -o, or make the folder writable",
+    errno.EROFS: "choose another place with -o: this one is read-only",
+    errno.ENAMETOOLONG: "choose a shorter file name with -o",
+}

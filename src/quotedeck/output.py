@@ -1,0 +1,58 @@
+"""Where the package goes: checked before anything is written, then written with the
+lock, so that a failure leaves both files as they were."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+
+from quotedeck.atomic import staged
+from quotedeck.problems import OutputError
+
+PACKAGE_SUFFIX = ".apkg"
+
+
+def check_output(path: Path) -> None:
+    """Raise OutputError unless `path` can become a package file."""
+    if path.is_dir():
+        raise OutputError(path, "the output path is a folder", f"give a file name, such as {path / 'deck.apkg'}")
+    if path.suffix.lower() != PACKAGE_SUFFIX:  # also keeps a slip of -o from overwriting a source file
+        raise OutputError(
+            path, f"the package file must end in {PACKAGE_SUFFIX}", f"write {path.with_suffix(PACKAGE_SUFFIX)}"
+        )
+    for folder in reversed(path.parents):
+        if folder.exists() and not folder.is_dir():
+            raise OutputError(path, f"{folder} is a file, not a folder", "choose another place with -o")
+
+
+def write_with_lock(write_package: Callable[[], int], output: Path, lock_path: Path, lock: bytes | None) -> int:
+    """Run `write_package` (which replaces `output` atomically) with the new lock already
+    written beside the old one; put the lock in place only once the package is.
+
+    `lock` is None when it did not change. Returns what `write_package` returns.
+    """
+    check_output(output)
+    with ExitStack() as stack:
+        put_lock: Callable[[], None] | None = None
+        if lock is not None:
+            try:
+                put_lock = stack.enter_context(staged(lock_path, lock))
+            except OSError as exc:
+                raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            size = write_package()
+        except OSError as exc:
+            raise OutputError.cannot_write(output, "the package", exc) from exc
+        except sqlite3.Error as exc:  # SQLite reports a full disk itself
+            raise OutputError.cannot_write(output, "the package", str(exc)) from exc
+        if put_lock is not None:
+            try:
+                put_lock()
+            except OSError as exc:  # a rename: all but impossible once the data is written
+                raise OutputError(
+                    lock_path, f"the package was written, but not the lock: {exc.strerror}", "build again"
+                ) from exc
+    return size
