@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Callable
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -23,11 +24,24 @@ _ANCHOR_WORDS = 3
 _ANCHOR_SAMPLES = 8
 # How far a word is widened to show whole words, at most.
 _WORD_REACH = 40
+# A longer quote is compared a piece of this many characters at a time.
+_LONGEST = 400
 
 
-def closest_passage(needle: str, text: SourceText) -> tuple[str, float, int]:
-    """The passage of the text most like `needle`, its similarity in percent, its paragraph."""
+class Nearest(NamedTuple):
+    """The passage of the text most like a quote, its similarity in percent, its paragraph,
+    and the part of the quote it was compared with (all of it, unless it is long)."""
+
+    passage: str
+    similarity: float
+    paragraph: int
+    compared: str
+
+
+def closest_passage(needle: str, text: SourceText) -> Nearest:
     haystack = text.normalized
+    if len(needle) > _LONGEST:
+        needle = _piece(needle, _longest(lambda k: needle[:k], len(needle), haystack))
     size = max(len(needle), 64)
     if len(haystack) * size * size // 64 <= _FULL_SEARCH_STEPS:
         regions = [(text.paragraph_starts[i], text.paragraph_end(i + 1)) for i in range(text.paragraph_count)]
@@ -40,13 +54,24 @@ def closest_passage(needle: str, text: SourceText) -> tuple[str, float, int]:
             best = (alignment.score, start + alignment.dest_start, start + alignment.dest_end)
     score, start, end = best
     if not score:
-        return "", 0.0, 0
+        return Nearest("", 0.0, 0, needle)
     # The alignment is as long as the quote, so a quote that lacks a word lines up
     # short of the passage's end: look a little wider, then keep what lines up.
     reach = len(needle) // 5 + 10
     start, end = _whole_words(haystack, max(0, start - reach), min(len(haystack), end + reach))
     start, end = _lined_up(needle, haystack, start, end)
-    return haystack[start:end], round(score, 1), text.paragraph_at(start)
+    return Nearest(haystack[start:end], round(score, 1), text.paragraph_at(start), needle)
+
+
+def _piece(needle: str, matched: int) -> str:
+    """The whole words of a long quote around where it stops matching (after `matched` characters)."""
+    begin = max(0, min(matched - _LONGEST // 4, len(needle) - _LONGEST))
+    end = begin + _LONGEST
+    if begin and needle[begin - 1] != " ":
+        begin = needle.find(" ", begin) + 1
+    if end < len(needle) and needle[end] != " ":
+        end = max(needle.rfind(" ", begin, end), begin + 1)
+    return needle[begin:end].strip()
 
 
 def _near_anchors(needle: str, haystack: str) -> list[tuple[int, int]]:

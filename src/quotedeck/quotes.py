@@ -71,11 +71,11 @@ def _explain_miss(parts: list[str], text: SourceText) -> QuoteMiss:
     if not missing:  # every part occurs, but not together in order
         return _elision_miss(parts, text)
     part = missing[0]
-    closest, similarity, paragraph = closest_passage(part, text)
+    nearest = closest_passage(part, text)
     subject = "the quote" if len(parts) == 1 else f"the part `{_short(part)}`"
-    difference = first_difference(part, closest) if similarity >= NEAR_MISS else ""
+    difference = first_difference(nearest.compared, nearest.passage) if nearest.similarity >= NEAR_MISS else ""
     reason = f"{subject} differs from the text: {difference}" if difference else f"{subject} is not in the text"
-    return QuoteMiss(reason, closest, similarity, paragraph)
+    return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph)
 
 
 def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
