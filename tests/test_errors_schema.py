@@ -280,3 +280,13 @@ def test_every_problem_of_the_run_sorted_by_file_and_line(tmp_path: Path) -> Non
         "cards_source/deck.yaml:2:1",
     ]
     assert lines[-1] == "3 error(s); nothing was written"
+
+
+def test_control_characters_are_refused(tmp_path: Path) -> None:
+    """U+001F separates fields in Anki's database: inside a field it broke the package."""
+    cards = HEAD + CARD.replace("The place where", '"The\\x1fplace where').replace("is found.\n", 'is found."\n', 1)
+    assert errors(tmp_path, cards) == [
+        "cards_source/sample.yaml:6:17: error: the text contains the control character U+001F",
+        "    hint: remove it (YAML escapes such as \\x1f write one); a line break is a new line",
+        END,
+    ]

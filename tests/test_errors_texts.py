@@ -319,3 +319,12 @@ def test_term_that_is_the_whole_quote(tmp_path: Path) -> None:
 def test_no_stray_files_after_a_failed_run(tmp_path: Path) -> None:
     errors(tmp_path, card("Not in the text at all."))
     assert sorted(os.listdir(tmp_path / "cards_source")) == ["deck.yaml", "sample.yaml", "texts"]
+
+
+def test_a_phrase_listed_twice(tmp_path: Path) -> None:
+    """It used to crash (two deletions with the same span cannot be ordered)."""
+    assert errors(tmp_path, card("That point is the innermost point", "[innermost, Innermost]")) == [
+        "cards_source/sample.yaml:8:24: error: `Innermost` is listed twice (first at line 8)",
+        "    hint: remove one: every place the phrase occurs in the quote is hidden already",
+        END,
+    ]

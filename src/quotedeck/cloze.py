@@ -57,7 +57,18 @@ def find_deletions(
     """Every occurrence of every phrase in the shown quote; gaps and overlaps are problems."""
     deletions: list[Deletion] = []
     problems: list[Problem] = []
+    seen: dict[str, Phrase] = {}
     for phrase in phrases:
+        first = seen.setdefault(phrase_key(phrase.text), phrase)
+        if first is not phrase:
+            problems.append(
+                error(
+                    phrase.location,
+                    f"`{phrase.text}` is listed twice (first at line {first.location.line})",
+                    "remove one: every place the phrase occurs in the quote is hidden already",
+                )
+            )
+            continue
         spans = tuple(m.span() for m in phrase_pattern(phrase.text).finditer(quote))
         if not spans:
             problems.append(
@@ -83,7 +94,7 @@ def find_deletions(
 
 def _overlaps(deletions: list[Deletion]) -> list[Problem]:
     problems = []
-    placed = sorted((span, d) for d in deletions for span in d.spans)
+    placed = sorted(((span, d) for d in deletions for span in d.spans), key=lambda placed: placed[0])
     for (span_a, a), (span_b, b) in itertools.pairwise(placed):
         if span_b[0] < span_a[1]:
             first, second = sorted((a, b), key=lambda d: d.phrase.location)

@@ -32,6 +32,10 @@ PHRASE_KEYS = ("phrase", "hint")
 # it makes would not be the one the source names.
 _BAD_DECK_CHARS = re.compile(r'[\x00-\x1f\x7f"]')
 
+# Anki drops these from fields, but U+001F separates fields in its database:
+# one inside a field breaks the whole package. Tabs and new lines are text.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
 _TYPE_NAMES = {
     "tag:yaml.org,2002:int": "a number",
     "tag:yaml.org,2002:float": "a number",
@@ -160,6 +164,14 @@ class _Reader:
         value: str = node.value
         if not value.strip():
             self.fail(node, empty, fill)
+            return None
+        control = _CONTROL_CHARS.search(value)
+        if control:
+            self.fail(
+                node,
+                f"the text contains the control character U+{ord(control.group()):04X}",
+                "remove it (YAML escapes such as \\x1f write one); a line break is a new line",
+            )
             return None
         return value.strip()
 

@@ -11,6 +11,7 @@ the interpreter on a deeply nested file).
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,6 +38,8 @@ try:  # libyaml's parser is several times faster; PyYAML falls back without it
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as Loader  # type: ignore[assignment]
 
+# Where YAML (and so every line number in a location) ends a line.
+YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
 STR_TAG = "tag:yaml.org,2002:str"
 MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
@@ -236,7 +239,7 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 def _leading_tab(text: str, line: int) -> int | None:
     """The column (from 0) of a tab in the line's indentation, if there is one."""
-    lines = text.split("\n")
+    lines = YAML_LINE_BREAK.split(text)
     if line >= len(lines):
         return None
     content = lines[line]
