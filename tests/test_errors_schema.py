@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.checking import CARD, HEAD, errors
+from tests.checking import CARD, HEAD, errors, run
+from tests.sources import write_source
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 
@@ -290,3 +291,21 @@ def test_control_characters_are_refused(tmp_path: Path) -> None:
         "    hint: remove it (YAML escapes such as \\x1f write one); a line break is a new line",
         END,
     ]
+
+
+def test_a_damaged_lock_does_not_hide_quote_errors(tmp_path: Path) -> None:
+    source = write_source(tmp_path, HEAD + CARD.replace("is found.", "is hidden."))
+    lock = source / "quotedeck.lock"
+    lock.write_text('{"version": 1,\n "deck": }\n')
+    code, out, err = run("check")
+    assert (code, out) == (1, "")
+    assert err.splitlines() == [
+        "cards_source/quotedeck.lock:2:10: error: the lock file is not valid JSON: Expecting value",
+        "    hint: restore it from version control (git checkout -- quotedeck.lock)",
+        "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
+        "it has `hidden.` where the text has `found.` (texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 92% similar): "
+        "“That point is the innermost point, where the Creator is found.”",
+        "2 error(s); nothing was written",
+    ]
+    assert lock.read_text() == '{"version": 1,\n "deck": }\n'

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from quotedeck.changes import ChangeReport, Plan, plan
 from quotedeck.ids import slugify
-from quotedeck.lock import LOCK_FILE, read_lock
+from quotedeck.lock import LOCK_FILE, Lock, read_lock
 from quotedeck.model import Sources
 from quotedeck.output import write_with_lock
 from quotedeck.parse import parse_sources
@@ -46,11 +46,12 @@ def prepare(source: Path, now: int | None = None) -> tuple[Sources, Plan, list[P
     lock = read_lock(source / LOCK_FILE)
     if isinstance(lock, Problem):
         problems.append(lock)
-    if sources is None or isinstance(lock, Problem):
+    if sources is None:
         raise SourceProblems(problems)
-    notes, verify_problems = verify(sources, lock)  # also when parsing found errors: report all at once
+    # Also when parsing found errors, or the lock is damaged: report all at once.
+    notes, verify_problems = verify(sources, lock if isinstance(lock, Lock) else Lock())
     problems.extend(verify_problems)
-    if any(p.is_error for p in problems):
+    if any(p.is_error for p in problems) or isinstance(lock, Problem):
         raise SourceProblems(problems)
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, sources.deck.name, sources.deck.location, stamp)

@@ -138,7 +138,7 @@ def format_problem(problem: Problem) -> str:
 
 
 def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:
-    for problem in problems:
+    for problem in sorted(problems, key=Problem.sort_key):
         click.echo(format_problem(problem), err=True)
 
 
