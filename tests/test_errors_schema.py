@@ -309,3 +309,27 @@ def test_a_damaged_lock_does_not_hide_quote_errors(tmp_path: Path) -> None:
         "2 error(s); nothing was written",
     ]
     assert lock.read_text() == '{"version": 1,\n "deck": }\n'
+
+
+def test_what_the_curator_wrote_is_shown_on_one_line(tmp_path: Path) -> None:
+    """A key with a line break or a terminal escape in it cannot break the format or the terminal."""
+    cards = HEAD + CARD + '    "colour\\nred\\e[31m": x\n'
+    assert errors(tmp_path, cards) == [
+        "cards_source/sample.yaml:8:5: error: unknown key `colour<U+000A>red<U+001B>[31m`",
+        "    hint: allowed keys: term, definition, quote, also, cloze, id, tags, extra",
+        END,
+    ]
+
+
+def test_a_lock_linked_from_elsewhere_is_not_read(tmp_path: Path) -> None:
+    source = write_source(tmp_path)
+    (tmp_path / "elsewhere.lock").write_text("{}")
+    (source / "quotedeck.lock").symlink_to(tmp_path / "elsewhere.lock")
+    code, out, err = run("check")
+    assert (code, out, err) == (
+        1,
+        "",
+        "cards_source/quotedeck.lock:1:1: error: quotedeck.lock is a link to a file elsewhere\n"
+        "    hint: replace the link with the file\n"
+        "1 error(s); nothing was written\n",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -133,8 +134,17 @@ def _shown(path: Path) -> str:
 
 def format_problem(problem: Problem) -> str:
     loc = problem.location
-    line = f"{_shown(loc.path)}:{loc.line}:{loc.column}: {problem.severity.value}: {problem.message}"
-    return f"{line}\n    hint: {problem.hint}" if problem.hint else line
+    line = f"{_shown(loc.path)}:{loc.line}:{loc.column}: {problem.severity.value}: {_one_line(problem.message)}"
+    return f"{line}\n    hint: {_one_line(problem.hint)}" if problem.hint else line
+
+
+# Messages quote what the curator wrote: a line break or a terminal escape in a
+# key must not break the one-line format or reach the terminal.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    return _UNPRINTABLE.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
 def _print_problems(problems: list[Problem] | tuple[Problem, ...]) -> None:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from quotedeck.problems import Location, Problem, error
 from quotedeck.reading import read_utf8
+from quotedeck.sourcefiles import is_inside
 
 LOCK_FILE = "quotedeck.lock"
 LOCK_VERSION = 1
@@ -52,6 +53,8 @@ def read_lock(path: Path) -> Lock | Problem:
     """The lock at `path`; a missing lock is an empty one (a fresh clone still builds)."""
     if not path.exists():
         return Lock()
+    if not is_inside(path, path.parent):
+        return error(Location(path), "quotedeck.lock is a link to a file elsewhere", "replace the link with the file")
     text = read_utf8(path)
     if isinstance(text, Problem):
         return text
