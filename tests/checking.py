@@ -37,17 +37,18 @@ def errors(
     cards: str | dict[str, str] = HEAD + CARD,
     texts: dict[str, str] | None = None,
     deck: str | None = "name: Test Deck\n",
-    command: str = "check",
 ) -> list[str]:
     """Write the sources under `root` (the working directory; no deck.yaml if `deck` is None),
-    run `command`, and
-    return its stderr lines; it must fail with exit code 1 and print nothing on stdout."""
+    run `quotedeck check`, and return its stderr lines. It must fail with exit code 1 and
+    print nothing on stdout; `quotedeck build` must say exactly the same and write nothing."""
     assert Path.cwd() == root, "chdir to root first (monkeypatch.chdir)"
     source = write_source(root, cards, texts if texts is not None else {"sample.txt": TEXT}, deck or "")
     if deck is None:
         (source / "deck.yaml").unlink()
-    code, out, err = run(command, "cards_source")
+    before = sorted(root.rglob("*"))
+    code, out, err = run("check", "cards_source")
     assert (code, out) == (1, ""), (code, out, err)
-    assert not os.path.exists(root / "build"), "a failed run must write nothing"
-    assert not os.path.exists(root / "cards_source" / "quotedeck.lock"), "a failed run must not write the lock"
+    assert run("build", "cards_source") == (code, out, err)
+    assert sorted(root.rglob("*")) == before, "a failed run must write nothing"
+    assert not os.path.exists(root / "build")
     return err.splitlines()
