@@ -200,6 +200,13 @@ def _summary(results: list[Measurement]) -> dict[str, Any]:
         "text_runs": len(runs),
         "max_scroll_width": max(m.data["scrollWidth"] for m in results),
         "min_contrast": {"ratio": round(worst[1]["ratio"], 2), "page": worst[0].name, **worst[1]},
+        "min_contrast_by_mode": {
+            mode: round(min(run["ratio"] for m, run in runs if m.mode == mode), 2) for mode in ("light", "night")
+        },
+        "min_cloze_contrast_by_mode": {
+            mode: round(min(run["ratio"] for m, run in runs if m.mode == mode and run["where"] == "span.cloze"), 2)
+            for mode in ("light", "night")
+        },
         "min_font_px": {"size": smallest[1]["size"], "page": smallest[0].name, "where": smallest[1]["where"]},
         "quote_px": sorted({m.data["quoteSize"] for m in results}),
         "lightest_night_background": max(m.data["lightestBackground"] for m in results if m.mode == "night"),
