@@ -272,3 +272,18 @@ def test_a_fresh_clone_without_lock_builds(source: Path) -> None:
     (source / "quotedeck.lock").unlink()
     again = build(source, now=T0 + DAY)
     assert again.changes.added == report.changes.added
+
+
+def test_moving_a_card_to_another_deck_warns_that_anki_keeps_its_cards(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["build"])
+    edit(source, "cards:\n", "deck: Hearts\ncards:\n")
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0
+    assert (
+        "cards_source/sample.yaml:6:5: warning: card `the-innermost-point` moved from deck `Test Deck` to "
+        "`Test Deck::Hearts`; Anki keeps the cards you already have in the old deck"
+    ) in result.stderr.splitlines()
+    assert "    hint: in Anki's browser, search Id:the-innermost-point and use Change Deck" in result.stderr

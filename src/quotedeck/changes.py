@@ -13,7 +13,6 @@ from rapidfuzz import fuzz
 
 from quotedeck.cloze import phrase_key
 from quotedeck.lock import Lock, LockedNote, LockedNotetype
-from quotedeck.model import Kind
 from quotedeck.notes import NoteSpec
 from quotedeck.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import Location, Problem, warning
@@ -76,6 +75,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
     locked: dict[str, LockedNote] = {}
     added, updated, unchanged = [], [], []
     removed_clozes: list[RemovedCloze] = []
+    moves: list[Problem] = []
     for note in notes:
         before = old.get(note.card_id)
         if before is None:
@@ -96,12 +96,14 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         for key in clozes:
             retired.pop(key, None)
         stamped.append(StampedNote(note, mod))
+        if before is not None and before.deck and before.deck != note.deck:
+            moves.append(_moved_warning(note, before.deck))
         locked[note.card_id] = LockedNote(
-            note.guid, note.kind.value, note.digest, mod, clozes, retired, note.prompt, note.quote
+            note.guid, note.kind.value, note.digest, mod, clozes, retired, note.prompt, note.quote, note.deck
         )
     removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in locked]
     types, changed_types = _stamp_notetypes(lock, now)
-    warnings = _rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed})
+    warnings = moves + _rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed})
     if lock.deck and lock.deck != deck_name:
         warnings.insert(
             0,
@@ -141,6 +143,16 @@ def _stamp_notetypes(lock: Lock, now: int) -> tuple[list[StampedNotetype], list[
     return stamped, changed
 
 
+def _moved_warning(note: NoteSpec, old_deck: str) -> Problem:
+    """Anki never moves existing cards on import: only new cards go to the new deck."""
+    return warning(
+        note.location,
+        f"card `{note.card_id}` moved from deck `{old_deck}` to `{note.deck}`; "
+        "Anki keeps the cards you already have in the old deck",
+        f"in Anki's browser, search Id:{note.card_id} and use Change Deck",
+    )
+
+
 def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str, LockedNote]) -> list[Problem]:
     """A card that vanished while a similar one appeared was most likely renamed."""
     warnings = []
@@ -166,5 +178,3 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
             )
     return warnings
 
-
-__all__ = ["ChangeReport", "Kind", "Plan", "RemovedCloze", "StampedNote", "StampedNotetype", "plan"]

@@ -29,6 +29,7 @@ class LockedNote:
     retired: dict[str, int] = field(default_factory=dict)  # removed phrases keep their number
     prompt: str = ""
     quote: str = ""
+    deck: str = ""
 
 
 @dataclass(frozen=True)
