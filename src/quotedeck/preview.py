@@ -66,13 +66,12 @@ def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
     page = preview_page(sources.deck.name, cards, len(the_plan.notes))
     if output.is_dir():
-        raise OutputError(f"{output}: error: the output path is a folder; give a file name ending in .html")
+        raise OutputError(output, "the output path is a folder", f"give a file name, such as {output / 'preview.html'}")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(output, page.encode())
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise OutputError(f"{output}: error: cannot write the preview: {reason}") from exc
+        raise OutputError.cannot_write(output, "the preview", exc, "the previous page is unchanged") from exc
     return PreviewReport(output, len(the_plan.notes), len(cards), tuple(sorted(warnings, key=Problem.sort_key)))
 
 

@@ -70,15 +70,17 @@ class OutputError(QuotedeckError):
         self.hint = hint
 
     @classmethod
-    def cannot_write(cls, path: Path, what: str, reason: OSError | str) -> OutputError:
-        """`path` (the package, or the lock) could not be written because of `reason`."""
+    def cannot_write(
+        cls, path: Path, what: str, reason: OSError | str, kept: str = "the previous package and lock are unchanged"
+    ) -> OutputError:
+        """`path` (the package, the lock, the preview) could not be written because of `reason`."""
         number = reason.errno if isinstance(reason, OSError) else None
         text = (reason.strerror or str(reason)) if isinstance(reason, OSError) else reason
         if number == errno.ENOSPC or "disk is full" in text:
             text, hint = "the disk is full", "free some space, then build again"
         else:
             hint = _WRITE_HINTS.get(number or 0, "")
-        return cls(path, f"cannot write {what}: {text}; the previous package and lock are unchanged", hint)
+        return cls(path, f"cannot write {what}: {text}; {kept}", hint)
 
 
 _WRITE_HINTS = {
