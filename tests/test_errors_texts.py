@@ -328,3 +328,26 @@ def test_a_phrase_listed_twice(tmp_path: Path) -> None:
         "    hint: remove one: every place the phrase occurs in the quote is hidden already",
         END,
     ]
+
+
+def test_deck_yaml_linked_from_outside_is_not_read(tmp_path: Path) -> None:
+    (tmp_path / "deck.yaml").write_text("name: Elsewhere\n")
+    source = write_source(tmp_path, HEAD + CARD)
+    (source / "deck.yaml").unlink()
+    (source / "deck.yaml").symlink_to(tmp_path / "deck.yaml")
+    code, out, err = run("check")
+    assert (code, out, err) == (
+        1,
+        "",
+        "cards_source/deck.yaml:1:1: error: deck.yaml is a link to a file outside cards_source\n"
+        "    hint: copy the file instead\n"
+        "1 error(s); nothing was written\n",
+    )
+
+
+def test_hidden_folders_are_not_read(tmp_path: Path) -> None:
+    """Editors and version control keep their own YAML there (.github, .obsidian)."""
+    source = write_source(tmp_path)
+    (source / ".github").mkdir()
+    (source / ".github" / "ci.yaml").write_text("on: push\n")
+    assert run("check")[0] == 0
