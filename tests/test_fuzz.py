@@ -24,7 +24,7 @@ from quotedeck.escaping import cloze_html, escape_text
 from quotedeck.model import Phrase
 from quotedeck.problems import Location, Problem, SourceProblems
 from quotedeck.texts import collapse_whitespace
-from quotedeck.yamlnodes import YAML_LINE_BREAK
+from quotedeck.yamlnodes import YAML_LINE_BREAK, load_yaml
 from tests.anki_collection import fresh_collection, import_apkg
 
 FIXED = settings(
@@ -193,3 +193,24 @@ def test_removing_cloze_markup_gives_back_the_quote(pieces: list[str], data: st.
     assert stripped.replace("&#58;", ":") == escape_text(quote)
     assert html.unescape(stripped) == quote
     assert len(markers) == sum(len(d.spans) for d in deletions)
+
+
+YAMLISH = st.lists(
+    st.one_of(
+        st.sampled_from(["\n", "  ", "\t", "- ", ": ", "key", "[", "]", "{", "}", ",", "&a ", "*a", "!!str ", "!x "]),
+        st.sampled_from(["'", '"', "#", "|", ">", "---\n", "...\n", "? ", "\\", "%YAML 1.1\n", "\ufeff", "\r\n"]),
+        st.text(max_size=4),
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(FIXED, max_examples=500)
+@given(YAMLISH)
+def test_any_text_loads_as_yaml_or_is_a_problem_at_a_real_place(text: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "cards.yaml"
+        path.write_bytes(text.encode("utf-8", "surrogatepass"))
+        loaded = load_yaml(path)
+        if isinstance(loaded, Problem):
+            assert_at_a_real_place(loaded, Path(tmp))

@@ -14,6 +14,7 @@ import gc
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, cast
 
@@ -97,12 +98,12 @@ def load_yaml(path: Path) -> MappingNode | Problem:
     except yaml.MarkedYAMLError as exc:
         return _syntax_error(path, text, exc)
     except _Refused as refused:
-        return refused.problem
+        return replace(refused.problem, location=_within(refused.problem.location, text))
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its errors
         return error(Location(path), f"invalid YAML: {exc}")
     if not isinstance(node, MappingNode):
         return error(
-            node_location(path, node) if node else Location(path),
+            _within(node_location(path, node), text) if node else Location(path),
             "the file must be a mapping of keys to values",
             "start lines with `key: value`",
         )
@@ -225,7 +226,7 @@ class _Composer:
 
 def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
-    where = _at(path, mark)
+    where = _within(_at(path, mark), text)
     tab = _leading_tab(text, mark.line) if mark else None
     if tab is not None or "tab" in (exc.problem or ""):
         column = tab + 1 if tab is not None else where.column
@@ -235,6 +236,15 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     problem = exc.problem or "invalid YAML"
     message = f"invalid YAML: {exc.context + ', ' if exc.context else ''}{problem}"
     return error(where, message, _syntax_hint(exc))
+
+
+def _within(where: Location, text: str) -> Location:
+    """`where`, moved back into the text: libyaml puts the end of a stream that has no
+    final line break on a line after it."""
+    lines = YAML_LINE_BREAK.split(text)
+    line = min(where.line, len(lines))
+    column = min(where.column, len(lines[line - 1]) + 1)
+    return Location(where.path, line, column) if (line, column) != (where.line, where.column) else where
 
 
 def _leading_tab(text: str, line: int) -> int | None:
