@@ -64,9 +64,8 @@ class _GenankiNote(genanki.Note):  # type: ignore[misc]
 
 def genanki_collection(source: Path, tmp_path: Path) -> bytes:
     """The same plan written note by note through genanki, as quotedeck did before."""
-    sources, plan, _ = prepare(source, now=T0)
+    deck, plan, _ = prepare(source, now=T0)
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
-    deck = sources.deck
     decks = {deck.name: genanki.Deck(stable_id("deck", deck.name), deck.name, escape_text(deck.description))}
     for stamped in plan.notes:
         note = stamped.note
@@ -85,9 +84,9 @@ def genanki_collection(source: Path, tmp_path: Path) -> bytes:
 
 def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path: Path) -> None:
     source = write_source(tmp_path, cards=CARDS)
-    sources, plan, _ = prepare(source, now=T0)
+    deck, plan, _ = prepare(source, now=T0)
     out = tmp_path / "deck.apkg"
-    write_package(plan, sources.deck, out)
+    write_package(plan, deck, out)
     with zipfile.ZipFile(out) as archive:
         ours = tables(archive.read("collection.anki2"), tmp_path)
     theirs = tables(genanki_collection(source, tmp_path), tmp_path)
@@ -99,10 +98,10 @@ def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path: Path) -> None:
 
 def test_members_are_deflated_and_dated_for_identical_bytes(tmp_path: Path) -> None:
     source = write_source(tmp_path, cards=CARDS)
-    sources, plan, _ = prepare(source, now=T0)
+    deck, plan, _ = prepare(source, now=T0)
     first, second = tmp_path / "1.apkg", tmp_path / "2.apkg"
-    write_package(plan, sources.deck, first)
-    write_package(plan, sources.deck, second)
+    write_package(plan, deck, first)
+    write_package(plan, deck, second)
     assert first.read_bytes() == second.read_bytes()
     with zipfile.ZipFile(first) as archive:
         members = archive.infolist()
