@@ -133,9 +133,9 @@ def _overlaps(deletions: list[Deletion]) -> list[Problem]:
 
 
 def _hides_everything(quote: str, deletions: list[Deletion]) -> bool:
-    hidden = [False] * len(quote)
-    for deletion in deletions:
-        for start, end in deletion.spans:
-            hidden[start:end] = [True] * (end - start)
-    visible = "".join(c for c, h in zip(quote, hidden, strict=True) if not h)
-    return not re.search(r"\w", ELLIPSIS.sub("", visible))
+    visible, cursor = [], 0
+    for start, end in sorted(span for deletion in deletions for span in deletion.spans):
+        visible.append(quote[cursor:start])
+        cursor = max(cursor, end)
+    visible.append(quote[cursor:])
+    return not re.search(r"\w", ELLIPSIS.sub("", "".join(visible)))
