@@ -137,11 +137,12 @@ def _build(
         return report
     size = _write(the_plan, prepared.deck, output)
     lock_bytes = the_plan.lock.to_json().encode()
-    if not lock_path.exists() or lock_path.read_bytes() != lock_bytes:
+    lock_hash = hashlib.sha256(lock_bytes).hexdigest()
+    if hashes(lock_path) != lock_hash:
         write_atomically(lock_path, lock_bytes)
     # What the same inputs, this lock now among them, build to: every note unchanged.
     stamp = Stamp(
-        inputs=_inputs(source, output, hashes)(hashlib.sha256(lock_bytes).hexdigest()),
+        inputs=_inputs(source, output, hashes)(lock_hash),
         texts=prepared.texts,
         package=file_hash(output),
         notes=report.notes,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
@@ -29,7 +30,7 @@ class NoteSpec:
     quote: str
     location: Location
 
-    @property
+    @functools.cached_property  # kept with the note in the build cache: a rebuild does not hash every note again
     def digest(self) -> str:
         """Changes exactly when something Anki stores for the note changes."""
         parts = (self.guid, self.kind.value, self.deck, *self.fields, " ".join(self.tags))

@@ -10,6 +10,7 @@ import itertools
 import sqlite3
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -68,55 +69,91 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
     for deck in decks.values():
         for model in models.values():
             deck.add_model(model)
-    connection = sqlite3.connect(":memory:")
-    try:
-        cursor = connection.cursor()
-        ids = itertools.count(plan.timestamp * 1000)
-        # genanki writes the schema, the collection row and the deck and notetype JSON...
-        genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, ids)
-        # ...and quotedeck the notes and cards, in one statement each: genanki's
-        # per-note inserts took most of a large build.
-        note_rows, card_rows = _rows(by_deck, decks, models, ids)
-        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
-        connection.commit()
-        collection = connection.serialize()
-    finally:
-        connection.close()
-    with temporary_beside(out, ".apkg") as zip_path:
-        _zip(collection, zip_path)
+    numbered = _Numbered(by_deck, {name: deck.deck_id for name, deck in decks.items()}, plan.timestamp * 1000)
+    model_ids = {kind: model.model_id for kind, model in models.items()}
+    with temporary_beside(out, ".anki2") as db_path, temporary_beside(out, ".apkg") as zip_path:
+        connection = sqlite3.connect(db_path)
+        try:
+            connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+            connection.execute("PRAGMA synchronous = OFF")
+            cursor = connection.cursor()
+            # genanki writes the schema, the collection row and the deck and notetype JSON...
+            genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, itertools.count(numbered.first))
+            # ...and quotedeck the notes and cards, a statement for all of each: genanki's
+            # per-note inserts and checks took most of the time of a large build.
+            cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(numbered, model_ids))
+            cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _card_rows(numbered))
+            connection.commit()
+        finally:
+            connection.close()
+        _zip(db_path.read_bytes(), zip_path)
         publish(zip_path, out)
     return out.stat().st_size
 
 
-def _rows(
-    by_deck: dict[str, list[StampedNote]],
-    decks: dict[str, genanki.Deck],
-    models: dict[Kind, _StampedModel],
-    ids: Iterator[int],
-) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    """The rows genanki would insert, with the ids in its order: each note, then its cards."""
-    note_rows: list[tuple[object, ...]] = []
-    card_rows: list[tuple[object, ...]] = []
-    for deck_name, stamped_notes in by_deck.items():
-        deck_id = decks[deck_name].deck_id
-        for stamped in stamped_notes:
-            note, mod = stamped.note, stamped.mod
-            note_id = next(ids)
-            model_id = models[note.kind].model_id
-            tags = f" {' '.join(note.tags)} "
-            sort_field = note.fields[_SORT_FIELD[note.kind]]
-            # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data: as genanki writes them
-            note_rows.append(
-                (note_id, note.guid, model_id, mod, -1, tags, "\x1f".join(note.fields), sort_field, 0, 0, "")
+@dataclass(frozen=True)
+class _Numbered:
+    """The notes by deck, numbered as genanki numbers them: a note, its cards, the next note."""
+
+    by_deck: dict[str, list[StampedNote]]
+    deck_ids: dict[str, int]
+    first: int
+
+    def __iter__(self) -> Iterator[tuple[int, int, StampedNote]]:
+        """Each note's id, its deck's id, and the note; its cards take the ids after its own."""
+        note_id = self.first
+        for deck_name, notes in self.by_deck.items():
+            for stamped in notes:
+                yield note_id, self.deck_ids[deck_name], stamped
+                note_id += 1 + len(stamped.note.ordinals)
+
+
+def _note_rows(numbered: _Numbered, model_ids: dict[Kind, int]) -> Iterator[tuple[object, ...]]:
+    for note_id, _deck_id, stamped in numbered:
+        note = stamped.note
+        tags = f" {' '.join(note.tags)} "
+        sort_field = note.fields[_SORT_FIELD[note.kind]]
+        # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data: as genanki writes them
+        yield (
+            note_id,
+            note.guid,
+            model_ids[note.kind],
+            stamped.mod,
+            -1,
+            tags,
+            "\x1f".join(note.fields),
+            sort_field,
+            0,
+            0,
+            "",
+        )
+
+
+def _card_rows(numbered: _Numbered) -> Iterator[tuple[object, ...]]:
+    for note_id, deck_id, stamped in numbered:
+        # A new card per cloze number, as quotedeck chose them (genanki would guess from the markup):
+        # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data
+        for number, ordinal in enumerate(stamped.note.ordinals, start=1):
+            yield (
+                note_id + number,
+                note_id,
+                deck_id,
+                ordinal - 1,
+                stamped.mod,
+                -1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "",
             )
-            # A new card per cloze number, as quotedeck chose them (genanki would guess from the markup):
-            # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data
-            for ordinal in note.ordinals:
-                card_rows.append(
-                    (next(ids), note_id, deck_id, ordinal - 1, mod, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                )
-    return note_rows, card_rows
 
 
 def _zip(collection: bytes, zip_path: Path) -> None:
