@@ -136,7 +136,7 @@ def _build(
     if dry_run:
         return report
     size = _write(the_plan, prepared.deck, output)
-    lock_bytes = the_plan.lock.to_json().encode()
+    lock_bytes = the_plan.lock.dump()
     lock_hash = hashlib.sha256(lock_bytes).hexdigest()
     if hashes(lock_path) != lock_hash:
         write_atomically(lock_path, lock_bytes)
