@@ -80,9 +80,17 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
             # genanki writes the schema, the collection row and the deck and notetype JSON...
             genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, itertools.count(numbered.first))
             # ...and quotedeck the notes and cards, a statement for all of each: genanki's
-            # per-note inserts and checks took most of the time of a large build.
+            # per-note inserts and checks took most of the time of a large build. The
+            # indexes are made again afterwards, from the same SQL: a quarter faster.
+            indexes = cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+            ).fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
             cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(numbered, model_ids))
             cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _card_rows(numbered))
+            for _, sql in indexes:
+                cursor.execute(sql)
             connection.commit()
         finally:
             connection.close()
