@@ -59,6 +59,7 @@ class _Prepared:
     warnings: list[Problem]
     source_warnings: list[Problem]  # those about the sources themselves, not about what changed
     texts: list[tuple[Path, str]]  # every text cited, with its hash
+    files: int  # card files read
 
 
 def default_output(source: Path, deck_name: str) -> Path:
@@ -153,7 +154,7 @@ def _build(
     write_stamp(stamp_path(output), stamp)
     cache.save()
     if progress:
-        progress(1, 1)
+        progress(prepared.files + 1, prepared.files + 1)
     return BuildReport(**{**report.__dict__, "size": size, "written": True})
 
 
@@ -171,7 +172,8 @@ def _prepare(
         raise SourceProblems(loaded.problems)
     stamp = int(time.time()) if now is None else now
     the_plan = plan(loaded.notes, lock, deck.name, deck.location, stamp)
-    return _Prepared(deck, the_plan, loaded.problems + list(the_plan.warnings), loaded.problems, loaded.texts)
+    warnings = loaded.problems + list(the_plan.warnings)
+    return _Prepared(deck, the_plan, warnings, loaded.problems, loaded.texts, loaded.files)
 
 
 def _inputs(source: Path, output: Path, hashes: Hashes) -> Callable[[str], str]:

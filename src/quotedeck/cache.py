@@ -4,9 +4,10 @@ Two kinds of files, both in the build folder, both written and read by quotedeck
 
 - `build/.quotedeck-cache/`: for each card file, the notes and problems its
   cards gave. An entry is used only while the card file, the deck's name and
-  tags, the texts its quotes were found in, the lock's cloze numbers for its
-  cards and quotedeck's own code are all as they were; otherwise the file is
-  parsed and verified again. An unreadable, foreign or stale entry is ignored.
+  tags, the texts its quotes were found in and quotedeck's own code are all as
+  they were, and the lock still gives its notes the same cloze numbers;
+  otherwise the file is parsed and verified again. An unreadable, foreign or
+  stale entry is ignored.
 - a stamp beside the package (`build/.deck.apkg.stamp`): the hashes of every
   input of the last build and of the package it wrote. While they all match,
   a build has nothing to write.
@@ -30,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quotedeck import __version__
-from quotedeck.lock import Lock, LockedNote
+from quotedeck.lock import Lock, assign_ordinals
 from quotedeck.model import DeckInfo, Sources
 from quotedeck.notes import NoteSpec
 from quotedeck.parse import card_files, check_cards, parse_card_file
@@ -76,9 +77,6 @@ class Hashes:
         return self._known[path]
 
 
-ClozeNumbers = tuple[dict[str, int], dict[str, int]] | None  # a LockedNote's clozes and retired, if any
-
-
 @dataclass(frozen=True)
 class FileResult:
     """What one card file's cards gave, and what that depended on besides the file."""
@@ -88,11 +86,14 @@ class FileResult:
     parse_problems: tuple[Problem, ...]
     verify_problems: tuple[Problem, ...]
     texts: tuple[tuple[Path, str], ...]  # the texts its quotes were checked against, with their hashes
-    clozes: tuple[tuple[str, ClozeNumbers], ...]  # each card's cloze numbers in the lock it was verified with
 
-
-def _cloze_numbers(locked: LockedNote | None) -> ClozeNumbers:
-    return None if locked is None else (locked.clozes, locked.retired)
+    def holds_for(self, lock: Lock) -> bool:
+        """Whether `lock` gives the notes the cloze numbers they have (the only use verify makes of it)."""
+        for note in self.notes:
+            keys = [key for key, _ in note.clozes]  # in cloze order, which keeps the order new phrases came in
+            if assign_ordinals(keys, lock.notes.get(note.card_id)) != dict(note.clozes):
+                return False
+        return True
 
 
 def check_file(
@@ -109,7 +110,6 @@ def check_file(
         parse_problems=tuple(parse_problems),
         verify_problems=tuple(verify_problems),
         texts=text_hashes,
-        clozes=tuple((card.id, _cloze_numbers(lock.notes.get(card.id))) for card in cards),
     )
 
 
@@ -140,9 +140,7 @@ class FileCache:
             return None
         if any(hashes(text) != digest for text, digest in result.texts):
             return None
-        if any(_cloze_numbers(lock.notes.get(card_id)) != numbers for card_id, numbers in result.clozes):
-            return None
-        return result
+        return result if result.holds_for(lock) else None
 
     def save(self) -> None:
         """Keep what this build read anew, and drop the entries it did not use (older versions of its files)."""
@@ -164,6 +162,7 @@ class Loaded:
     notes: list[NoteSpec]
     problems: list[Problem]
     texts: list[tuple[Path, str]]  # every text cited, with its hash
+    files: int
 
 
 def load(
@@ -195,7 +194,7 @@ def load(
     problems += check_cards(deck, [pair for r in results for pair in r.ids], problems)
     problems += [p for r in results for p in r.verify_problems]
     cited = dict(pair for r in results for pair in r.texts)
-    return Loaded([note for r in results for note in r.notes], problems, sorted(cited.items()))
+    return Loaded([note for r in results for note in r.notes], problems, sorted(cited.items()), len(paths))
 
 
 @dataclass(frozen=True)
