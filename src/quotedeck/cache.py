@@ -90,8 +90,11 @@ class FileResult:
     def holds_for(self, lock: Lock) -> bool:
         """Whether `lock` gives the notes the cloze numbers they have (the only use verify makes of it)."""
         for note in self.notes:
+            locked = lock.notes.get(note.card_id)
+            if locked is not None and all(locked.clozes.get(key) == number for key, number in note.clozes):
+                continue  # the usual case, and the lock numbers these phrases as they are
             keys = [key for key, _ in note.clozes]  # in cloze order, which keeps the order new phrases came in
-            if assign_ordinals(keys, lock.notes.get(note.card_id)) != dict(note.clozes):
+            if assign_ordinals(keys, locked) != dict(note.clozes):
                 return False
         return True
 
