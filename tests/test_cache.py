@@ -266,3 +266,23 @@ def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
     assert stamp is not None
     assert stamp.package == hashlib.sha256(report.output.read_bytes()).hexdigest()
     assert [path.name for path, _ in stamp.texts] == ["one.txt", "two.txt"]
+
+
+def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_file = quotedeck.cache.check_file
+
+    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.cache.FileResult:
+        result = check_file(root, path, *args)  # type: ignore[arg-type]
+        if path.name == "b.yaml":
+            edit(path, "The place in the heart", "The place deep in the heart")
+        return result
+
+    monkeypatch.setattr(quotedeck.cache, "check_file", saved_while_read)
+    first = build(source, now=T0)
+    assert first.written
+    assert not stamp_path(first.output).exists()
+    assert cache_entries(source) == []
+    monkeypatch.undo()
+    again = build(source, now=T0 + DAY)
+    assert (again.up_to_date, again.changes.updated) == (False, ("the-innermost-point",))
+    assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)

@@ -101,6 +101,7 @@ def _build(
     hashes = Hashes()
     deck, _ = parse_deck(source)
     lock_path = source / LOCK_FILE
+    inputs = None
     if deck is not None:
         output = out or default_output(source, deck.name)
         inputs = _inputs(source, output, hashes)
@@ -141,18 +142,21 @@ def _build(
     lock_hash = hashlib.sha256(lock_bytes).hexdigest()
     if hashes(lock_path) != lock_hash:
         write_atomically(lock_path, lock_bytes)
-    # What the same inputs, this lock now among them, build to: every note unchanged.
-    stamp = Stamp(
-        inputs=_inputs(source, output, hashes)(lock_hash),
-        texts=prepared.texts,
-        package=file_hash(output),
-        notes=report.notes,
-        cards=report.cards,
-        card_ids=[s.note.card_id for s in the_plan.notes],
-        warnings=prepared.source_warnings,
-    )
-    write_stamp(stamp_path(output), stamp)
-    cache.save()
+    # The cache and the stamp keep only what was read as it was hashed: when an input
+    # was saved during the build, they are left as they were and the next build reads it.
+    if inputs is not None and _unchanged(inputs, source, output, prepared.texts, lock_hash):
+        # What the same inputs, this lock now among them, build to: every note unchanged.
+        stamp = Stamp(
+            inputs=inputs(lock_hash),
+            texts=prepared.texts,
+            package=file_hash(output),
+            notes=report.notes,
+            cards=report.cards,
+            card_ids=[s.note.card_id for s in the_plan.notes],
+            warnings=prepared.source_warnings,
+        )
+        write_stamp(stamp_path(output), stamp)
+        cache.save()
     if progress:
         progress(prepared.files + 1, prepared.files + 1)
     return BuildReport(**{**report.__dict__, "size": size, "written": True})
@@ -182,6 +186,16 @@ def _inputs(source: Path, output: Path, hashes: Hashes) -> Callable[[str], str]:
     notetypes = [notetype.digest for notetype in NOTETYPES.values()]
     fixed = [str(source.resolve()), str(source), str(output), files, notetypes]
     return lambda lock_hash: inputs_digest([*fixed, lock_hash])
+
+
+def _unchanged(
+    inputs: Callable[[str], str], source: Path, output: Path, texts: list[tuple[Path, str]], lock_hash: str
+) -> bool:
+    """Every input hashed again is what it was when the build began."""
+    again = Hashes()
+    return _inputs(source, output, again)(lock_hash) == inputs(lock_hash) and all(
+        again(text) == digest for text, digest in texts
+    )
 
 
 def _still_holds(stamp: Stamp, inputs: str, output: Path, hashes: Hashes) -> bool:
