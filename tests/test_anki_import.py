@@ -123,7 +123,8 @@ def test_small_deck_fields_tags_and_cards(tmp_path: Path) -> None:
         notes = {n.fields["Id"]: n for n in notes_by_guid(col).values()}
         term = notes["the-innermost-point"]
         assert term.fields["Quote"] == "That point is {{c1::the innermost point}}, where the Creator is found."
-        assert term.fields["Also"] == "נקודה פנימית · Nekuda Pnimit"
+        # Each other name in its own <bdi>, so it reads in its own direction.
+        assert term.fields["Also"] == "<bdi>נקודה פנימית</bdi> · <bdi>Nekuda Pnimit</bdi>"
         assert term.fields["Definition"] == "The place in the heart<br>where the Creator is found."
         assert term.fields["Source"] == "“A Sample Text”, paragraph 2"
         assert term.fields["Extra"] == 'Compare "the bottom of the heart".'

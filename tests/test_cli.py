@@ -111,3 +111,17 @@ def test_a_schema_error_does_not_hide_quote_errors_elsewhere(project: Path) -> N
         "cards_source/sample.yaml:11:5",
     ]
     assert "unknown key `answr`" in err and "did you mean `answer`?" in err and "missing key" not in err
+
+
+def test_outputs_are_ordinary_files_not_private_ones(project: Path) -> None:
+    run("build")
+    mode = (project / "build" / "test-deck.apkg").stat().st_mode & 0o777
+    assert mode == 0o666 & ~_current_umask()
+
+
+def _current_umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -15,10 +15,18 @@ def temporary_beside(target: Path, suffix: str) -> Iterator[Path]:
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=suffix)
     os.close(handle)
     path = Path(name)
+    # mkstemp makes the file private (0600); a build's output is an ordinary file.
+    path.chmod(0o666 & ~_umask())
     try:
         yield path
     finally:
         path.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def publish(temporary: Path, target: Path) -> None:

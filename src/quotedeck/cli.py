@@ -237,3 +237,33 @@ def report_json(report: BuildReport) -> dict[str, object]:
         "removed_clozes": [{"id": c.card_id, "phrase": c.phrase, "ordinal": c.ordinal} for c in changes.removed_clozes],
         "warnings": [format_problem(p) for p in report.warnings],
     }
+
+
+@main.command()
+@SOURCE
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Where to write the page [default: build/preview.html].",
+)
+def preview(source: Path, out: Path | None) -> None:
+    """Write one HTML page showing every card of SOURCE as a phone shows it.
+
+    Each card's front and back, rendered as Anki renders them, in frames 390 px
+    wide, with a night switch and a filter by tag or text. Nothing is fetched:
+    the page works offline.
+
+    \b
+    Example:
+      quotedeck preview
+      quotedeck preview my_cards -o out/cards.html
+    """
+    from quotedeck.preview import write_preview
+
+    report = _run(lambda: write_preview(source, out))
+    _print_warnings(report.warnings)
+    click.echo(
+        f"Wrote {_shown(report.output)}: {report.cards} cards from {report.notes} notes; "
+        f"open {report.output.resolve().as_uri()}"
+    )

@@ -43,6 +43,12 @@ def citation(card: Card, paragraph: int) -> str:
     return f"{by}“{source.title}”, paragraph {paragraph}"
 
 
+def also_html(names: tuple[str, ...]) -> str:
+    """Each other name isolated in its own <bdi>, so that a Hebrew name beside a Latin
+    transliteration reads in its own direction and keeps its punctuation on its side."""
+    return " · ".join(f"<bdi>{escape_text(name)}</bdi>" for name in names)
+
+
 def build_note(
     card: Card, shown_quote: str, deletions: list[Deletion], paragraph: int, deck_name: str, deck_tags: tuple[str, ...]
 ) -> NoteSpec:
@@ -56,7 +62,7 @@ def build_note(
             card.id,
             quote,
             escape_text(card.prompt),
-            escape_text(" · ".join(card.also)),
+            also_html(card.also),
             escape_text(card.response),
             source,
             extra,

@@ -1,0 +1,125 @@
+"""`quotedeck preview`: one self-contained HTML page with every card, front and back,
+in phone-sized frames, as a phone shows it.
+
+Each side is rendered by quotedeck.render (the same HTML Anki renders) and put in
+AnkiDroid's page shell with the notetype's CSS. The cards stay free of scripts:
+the frames are sandboxed without `allow-scripts`. Only the page around them has a
+little JavaScript, for the night switch, the filter and fitting the frames.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from quotedeck.atomic import write_atomically
+from quotedeck.build import prepare
+from quotedeck.notetypes import NOTETYPES
+from quotedeck.problems import OutputError, Problem
+from quotedeck.render import RenderedCard, render_note
+
+# The width the frames have: a common phone (iPhone 12-15, many Androids) in CSS pixels.
+PHONE_WIDTH = 390
+PHONE_HEIGHT = 844
+
+# AnkiDroid's flashcard.css rules that bear on layout and colour (see docs/phone-cards.md).
+ANKIDROID_CSS = (
+    "body{margin:0;overflow-wrap:break-word}"
+    "#content{margin:.5em}"
+    "img{max-width:100%}"
+    "body.night_mode{color:white;background-color:black}"
+)
+ANKIDROID_HTML_CLASSES = "mobile android linux js"
+
+
+@dataclass(frozen=True)
+class PreviewReport:
+    output: Path
+    notes: int
+    cards: int
+    warnings: tuple[Problem, ...]
+
+
+def default_preview_output(source: Path) -> Path:
+    """`build/preview.html` beside the card source folder."""
+    return source.parent / "build" / "preview.html"
+
+
+def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
+    """A card side as AnkiDroid shows it: `qa_html` (Anki's `<style>` + side) in its page shell."""
+    classes = f"card card{ordinal}" + (" nightMode night_mode" if night else "")
+    return (
+        f'<!doctype html><html class="{ANKIDROID_HTML_CLASSES}"><head><meta charset="utf-8">'
+        f"<style>{ANKIDROID_CSS}</style></head>"
+        f'<body class="{classes}"><div id="content"><div id="qa">{qa_html}</div></div></body></html>'
+    )
+
+
+def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
+    """Check `source` as `build` does, then write the preview page; raises QuotedeckError."""
+    deck, the_plan, warnings = prepare(source)
+    output = out or default_preview_output(source)
+    cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
+    page = preview_page(deck.name, cards, len(the_plan.notes))
+    if output.is_dir():
+        raise OutputError(f"{output}: error: the output path is a folder; give a file name ending in .html")
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(output, page.encode())
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OutputError(f"{output}: error: cannot write the preview: {reason}") from exc
+    return PreviewReport(output, len(the_plan.notes), len(cards), tuple(sorted(warnings, key=Problem.sort_key)))
+
+
+def preview_page(deck_name: str, cards: list[RenderedCard], notes: int) -> str:
+    """The whole page: every card's two sides, the switch, the filter, nothing fetched."""
+    tags = sorted({tag for card in cards for tag in card.tags})
+    options = "".join(f'<option value="{html.escape(tag)}">{html.escape(tag)}</option>' for tag in tags)
+    sections = "\n".join(_card_section(card) for card in cards)
+    replacements = {
+        "TITLE": html.escape(deck_name),
+        "COUNT": f"{len(cards)} cards from {notes} notes",
+        "TOTAL": str(len(cards)),
+        "OPTIONS": options,
+        "CARDS": sections,
+        "WIDTH": str(PHONE_WIDTH),
+    }
+    template = (files("quotedeck") / "templates" / "preview-page.html").read_text(encoding="utf-8")
+    return re.sub(r"@@([A-Z]+)@@", lambda m: replacements[m.group(1)], template)
+
+
+def _card_section(card: RenderedCard) -> str:
+    css = NOTETYPES[card.kind].css
+    label = f"{card.kind.value} · {card.card_id} · c{card.ordinal}"
+    search = " ".join([card.card_id, card.kind.value, *card.tags, *(_plain(v) for v in card.fields.values())])
+    sides = "".join(
+        _frame(name, f"<style>{css}</style>{side}", card.ordinal, f"{label}, {name.lower()}")
+        for name, side in (("Front", card.front), ("Back", card.back))
+    )
+    tag_list = " ".join(f"<li>{html.escape(tag)}</li>" for tag in card.tags)
+    return (
+        f'<section class="pv-card" data-tags="{html.escape(json.dumps(list(card.tags)))}" '
+        f'data-search="{html.escape(search.casefold())}">'
+        f'<h2>{html.escape(label)}</h2><ul class="pv-tags">{tag_list}</ul>'
+        f'<div class="pv-sides">{sides}</div></section>'
+    )
+
+
+def _frame(name: str, qa_html: str, ordinal: int, title: str) -> str:
+    document = phone_document(qa_html, ordinal)
+    return (
+        f'<figure class="pv-phone"><figcaption>{name}</figcaption>'
+        f'<iframe title="{html.escape(title)}" sandbox="allow-same-origin" width="{PHONE_WIDTH}" height="320" '
+        f'srcdoc="{html.escape(document, quote=True)}"></iframe></figure>'
+    )
+
+
+def _plain(field_html: str) -> str:
+    """A field's text as read: cloze marks, tags and entities gone."""
+    text = re.sub(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", r"\1 \2", field_html, flags=re.DOTALL)
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", text)).split())

@@ -1,0 +1,31 @@
+"""Shared fixtures: the shipped deck and the stress deck, built and rendered by Anki once per run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.decks import AnkiCard, anki_cards, build_apkg, copy_shipped_deck, write_stress_deck
+
+
+@pytest.fixture(scope="session")
+def deck_sources(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Card source folders by deck name: "shipped" (a copy of cards_source/) and "stress"."""
+    root = tmp_path_factory.mktemp("decks")
+    return {
+        "shipped": copy_shipped_deck(root / "shipped"),
+        "stress": write_stress_deck(root / "stress"),
+    }
+
+
+@pytest.fixture(scope="session")
+def rendered_by_anki(
+    deck_sources: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[AnkiCard]]:
+    """Every card of both decks as the real Anki renders it after importing the package."""
+    root = tmp_path_factory.mktemp("anki")
+    return {
+        name: anki_cards(build_apkg(source, root / f"{name}.apkg"), name, root / f"{name}-collection")
+        for name, source in deck_sources.items()
+    }
