@@ -22,6 +22,8 @@ import argparse
 import cProfile
 import gc
 import hashlib
+import os
+import platform
 import pstats
 import random
 import shutil
@@ -150,6 +152,8 @@ class Bench:
 
 
 def run(args: argparse.Namespace) -> None:
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load} (others' work skews times)")
     with tempfile.TemporaryDirectory(prefix="quotedeck-bench-") as tmp:
         bench = Bench(Path(args.workdir or tmp), args.cards, args.text_mb, args.per_file)
         first = timed(bench.cold)  # no lock yet: every card is new
