@@ -107,17 +107,7 @@ def _build(
         inputs = _inputs(source, output, hashes)
         stamp = read_stamp(stamp_path(output))
         if stamp is not None and _still_holds(stamp, inputs(hashes(lock_path)), output, hashes):
-            return BuildReport(
-                output=output,
-                notes=stamp.notes,
-                cards=stamp.cards,
-                size=output.stat().st_size,
-                changes=ChangeReport(unchanged=tuple(stamp.card_ids)),
-                warnings=tuple(sorted(stamp.warnings, key=Problem.sort_key)),
-                lock_path=lock_path,
-                written=False,
-                up_to_date=True,
-            )
+            return _up_to_date(stamp, output, lock_path)
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
     cache = FileCache(source.parent / "build", source)
     prepared = _prepare(source, now, hashes, cache, progress=steps)
@@ -195,6 +185,20 @@ def _unchanged(
     again = Hashes()
     return _inputs(source, output, again)(lock_hash) == inputs(lock_hash) and all(
         again(text) == digest for text, digest in texts
+    )
+
+
+def _up_to_date(stamp: Stamp, output: Path, lock_path: Path) -> BuildReport:
+    return BuildReport(
+        output=output,
+        notes=stamp.notes,
+        cards=stamp.cards,
+        size=output.stat().st_size,
+        changes=ChangeReport(unchanged=tuple(stamp.card_ids)),
+        warnings=tuple(sorted(stamp.warnings, key=Problem.sort_key)),
+        lock_path=lock_path,
+        written=False,
+        up_to_date=True,
     )
 
 
