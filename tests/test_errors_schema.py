@@ -333,3 +333,17 @@ def test_a_lock_linked_from_elsewhere_is_not_read(tmp_path: Path) -> None:
         "    hint: replace the link with the file\n"
         "1 error(s); nothing was written\n",
     )
+
+
+def test_a_file_that_is_not_read_is_reported_by_an_up_to_date_build(tmp_path: Path) -> None:
+    """Nothing else changed, so the build would otherwise say `up to date` and lose the file."""
+    source = write_source(tmp_path)
+    assert run("build")[0] == 0
+    (source / "more.yml").write_text((source / "sample.yaml").read_text())
+    assert run("build") == (
+        1,
+        "",
+        "cards_source/more.yml:1:1: error: `more.yml` is not read: quotedeck reads only files ending in `.yaml`\n"
+        "    hint: rename it to `more.yaml`\n"
+        "1 error(s); nothing was written\n",
+    )

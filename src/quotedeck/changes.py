@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from quotedeck.cloze import phrase_key
 from quotedeck.lock import Lock, LockedNote, LockedNotetype
 from quotedeck.notes import NoteSpec
 from quotedeck.notetypes import NOTETYPES, Notetype
@@ -87,7 +86,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         else:
             mod = max(now, before.mod + 1)
             updated.append(note.card_id)
-        clozes = {phrase_key(phrase): ordinal for phrase, ordinal in note.phrases}
+        clozes = dict(note.clozes)
         retired = dict(before.retired) if before else {}
         for key, ordinal in before.clozes.items() if before else ():
             if key not in clozes:

@@ -6,11 +6,16 @@ import contextlib
 import json
 import os
 import re
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 from quotedeck import __version__
 from quotedeck.build import BuildReport, build, prepare
@@ -58,7 +63,9 @@ def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, a
     """
 
     def once() -> None:
-        report = _run(lambda: build(source, out, dry_run=dry_run, locked=locked))
+        report = _run(
+            lambda: _with_progress(lambda bar: build(source, out, dry_run=dry_run, locked=locked, progress=bar))
+        )
         _print_warnings(report.warnings)
         if as_json:
             click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
@@ -95,13 +102,44 @@ def check(source: Path) -> None:
     Example:
       quotedeck check
     """
-    _sources, the_plan, warnings = _run(lambda: prepare(source))
+    _deck, the_plan, warnings = _run(lambda: prepare(source))
     _print_warnings(warnings)
     cards = sum(len(s.note.ordinals) for s in the_plan.notes)
     click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
 
 
 main.add_command(build_command, name="build")
+
+
+class _LateBar:
+    """click's progress bar, shown once a build has run for a second, and only on a terminal."""
+
+    DELAY = 1.0  # seconds
+
+    def __init__(self, file: TextIO | None = None) -> None:
+        self._file = file or sys.stdout
+        self._start = time.monotonic()
+        self._stack = contextlib.ExitStack()
+        self._bar: ProgressBar[int] | None = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if time.monotonic() - self._start < self.DELAY or not self._file.isatty():
+                return
+            self._bar = self._stack.enter_context(click.progressbar(length=total, label="Building", file=self._file))
+        self._bar.update(done - self._bar.pos)
+
+    def close(self) -> None:
+        self._stack.close()
+
+
+def _with_progress(step: Callable[[_LateBar], T]) -> T:
+    """Run `step` with a progress bar, gone before anything else is printed."""
+    bar = _LateBar()
+    try:
+        return step(bar)
+    finally:
+        bar.close()
 
 
 def _run(step: Callable[[], T]) -> T:
@@ -157,9 +195,12 @@ def _print_warnings(problems: list[Problem] | tuple[Problem, ...]) -> None:
 
 
 def _summary(report: BuildReport, dry_run: bool) -> str:
-    size = f" ({report.size / 1024:.1f} KB)" if report.written else ""
-    verb = "Would write" if dry_run else "Wrote"
-    lines = [f"{verb} {_shown(report.output)}: {report.notes} notes, {report.cards} cards{size}"]
+    size = f" ({report.size / 1024:.1f} KB)" if report.size else ""
+    counts = f"{report.notes} notes, {report.cards} cards{size}"
+    if report.up_to_date:
+        lines = [f"{_shown(report.output)} is up to date: {counts}"]
+    else:
+        lines = [f"{'Would write' if dry_run else 'Wrote'} {_shown(report.output)}: {counts}"]
     lines.extend(_changes(report.changes))
     return "\n".join(lines)
 
@@ -196,6 +237,7 @@ def report_json(report: BuildReport) -> dict[str, object]:
     return {
         "output": str(report.output),
         "written": report.written,
+        "up_to_date": report.up_to_date,
         "notes": report.notes,
         "cards": report.cards,
         "bytes": report.size,

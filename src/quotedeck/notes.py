@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
-from quotedeck.cloze import Deletion
+from quotedeck.cloze import Deletion, phrase_key
 from quotedeck.escaping import cloze_html, escape_text
 from quotedeck.ids import note_guid, slugify
 from quotedeck.model import Card, Kind
@@ -24,12 +25,12 @@ class NoteSpec:
     fields: tuple[str, ...]
     tags: tuple[str, ...]
     ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
-    phrases: tuple[tuple[str, int], ...]  # each hidden phrase and its cloze number
+    clozes: tuple[tuple[str, int], ...]  # each hidden phrase's key (see phrase_key) and its cloze number
     prompt: str  # the term or question, as written: the lock uses it to spot renames
     quote: str
     location: Location
 
-    @property
+    @functools.cached_property  # kept with the note in the build cache: a rebuild does not hash every note again
     def digest(self) -> str:
         """Changes exactly when something Anki stores for the note changes."""
         parts = (self.guid, self.kind.value, self.deck, *self.fields, " ".join(self.tags))
@@ -82,7 +83,7 @@ def build_note(
         fields=values,
         tags=tuple(dict.fromkeys(tags)),
         ordinals=tuple(d.ordinal for d in ordered),
-        phrases=tuple((d.phrase.text, d.ordinal) for d in ordered),
+        clozes=tuple((phrase_key(d.phrase.text), d.ordinal) for d in ordered),
         prompt=card.prompt,
         quote=shown_quote,
         location=card.location,

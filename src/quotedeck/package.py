@@ -10,13 +10,14 @@ import itertools
 import sqlite3
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import genanki
 
 from quotedeck.atomic import publish, temporary_beside
-from quotedeck.changes import Plan, StampedNotetype
+from quotedeck.changes import Plan, StampedNote, StampedNotetype
 from quotedeck.escaping import escape_text
 from quotedeck.ids import stable_id
 from quotedeck.model import DeckInfo, Kind
@@ -25,6 +26,9 @@ from quotedeck.model import DeckInfo, Kind
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 # The field shown in Anki's browser: the term, or the question.
 _SORT_FIELD = {Kind.TERM: 2, Kind.QUESTION: 1}
+# Deflate level 1: a 50,000-note collection compresses in a quarter of the time
+# level 6 takes, and comes out about a tenth bigger (about a third of the raw size).
+_COMPRESS_LEVEL = 1
 
 
 class _StampedModel(genanki.Model):  # type: ignore[misc]
@@ -47,21 +51,6 @@ class _StampedModel(genanki.Model):  # type: ignore[misc]
         return super().to_json(self.mod, deck_id)  # type: ignore[no-any-return]
 
 
-class _StampedNote(genanki.Note):  # type: ignore[misc]
-    """A note exported with its own `mod` and with the cards quotedeck chose."""
-
-    def __init__(
-        self, model: _StampedModel, fields: list[str], tags: list[str], guid: str, mod: int, ordinals: tuple[int, ...]
-    ) -> None:
-        super().__init__(model=model, fields=fields, tags=tags, guid=guid)
-        self.mod = mod
-        # genanki would guess cards from the cloze markup; quotedeck knows them.
-        self.cards = [genanki.Card(ordinal - 1) for ordinal in ordinals]
-
-    def write_to_db(self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Iterator[int]) -> None:
-        super().write_to_db(cursor, self.mod, deck_id, id_gen)
-
-
 def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
     """Write the package to `out` atomically; return its size in bytes."""
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
@@ -70,33 +59,115 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
             stable_id("deck", deck_info.name), deck_info.name, escape_text(deck_info.description)
         )
     }
+    by_deck: dict[str, list[StampedNote]] = {deck_info.name: []}
     for stamped in plan.notes:
-        note = stamped.note
-        if note.deck not in decks:
-            decks[note.deck] = genanki.Deck(stable_id("deck", note.deck), note.deck)
-        decks[note.deck].add_note(
-            _StampedNote(models[note.kind], list(note.fields), list(note.tags), note.guid, stamped.mod, note.ordinals)
-        )
+        deck_name = stamped.note.deck
+        if deck_name not in decks:
+            decks[deck_name] = genanki.Deck(stable_id("deck", deck_name), deck_name)
+            by_deck[deck_name] = []
+        by_deck[deck_name].append(stamped)
     for deck in decks.values():
         for model in models.values():
             deck.add_model(model)
-    package = genanki.Package(list(decks.values()))
+    numbered = _Numbered(by_deck, {name: deck.deck_id for name, deck in decks.items()}, plan.timestamp * 1000)
+    model_ids = {kind: model.model_id for kind, model in models.items()}
     with temporary_beside(out, ".anki2") as db_path, temporary_beside(out, ".apkg") as zip_path:
         connection = sqlite3.connect(db_path)
         try:
-            package.write_to_db(connection.cursor(), plan.timestamp, itertools.count(plan.timestamp * 1000))
+            connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+            connection.execute("PRAGMA synchronous = OFF")
+            cursor = connection.cursor()
+            # genanki writes the schema, the collection row and the deck and notetype JSON...
+            genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, itertools.count(numbered.first))
+            # ...and quotedeck the notes and cards, a statement for all of each: genanki's
+            # per-note inserts and checks took most of the time of a large build. The
+            # indexes are made again afterwards, from the same SQL: a quarter faster.
+            indexes = cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+            ).fetchall()
+            for name, _ in indexes:
+                cursor.execute(f'DROP INDEX "{name}"')
+            cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(numbered, model_ids))
+            cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _card_rows(numbered))
+            for _, sql in indexes:
+                cursor.execute(sql)
             connection.commit()
         finally:
             connection.close()
-        _zip(db_path, zip_path)
+        _zip(db_path.read_bytes(), zip_path)
         publish(zip_path, out)
     return out.stat().st_size
 
 
-def _zip(db_path: Path, zip_path: Path) -> None:
+@dataclass(frozen=True)
+class _Numbered:
+    """The notes by deck, numbered as genanki numbers them: a note, its cards, the next note."""
+
+    by_deck: dict[str, list[StampedNote]]
+    deck_ids: dict[str, int]
+    first: int
+
+    def __iter__(self) -> Iterator[tuple[int, int, StampedNote]]:
+        """Each note's id, its deck's id, and the note; its cards take the ids after its own."""
+        note_id = self.first
+        for deck_name, notes in self.by_deck.items():
+            for stamped in notes:
+                yield note_id, self.deck_ids[deck_name], stamped
+                note_id += 1 + len(stamped.note.ordinals)
+
+
+def _note_rows(numbered: _Numbered, model_ids: dict[Kind, int]) -> Iterator[tuple[object, ...]]:
+    for note_id, _deck_id, stamped in numbered:
+        note = stamped.note
+        tags = f" {' '.join(note.tags)} "
+        sort_field = note.fields[_SORT_FIELD[note.kind]]
+        # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data: as genanki writes them
+        yield (
+            note_id,
+            note.guid,
+            model_ids[note.kind],
+            stamped.mod,
+            -1,
+            tags,
+            "\x1f".join(note.fields),
+            sort_field,
+            0,
+            0,
+            "",
+        )
+
+
+def _card_rows(numbered: _Numbered) -> Iterator[tuple[object, ...]]:
+    for note_id, deck_id, stamped in numbered:
+        # A new card per cloze number, as quotedeck chose them (genanki would guess from the markup):
+        # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data
+        for number, ordinal in enumerate(stamped.note.ordinals, start=1):
+            yield (
+                note_id + number,
+                note_id,
+                deck_id,
+                ordinal - 1,
+                stamped.mod,
+                -1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                "",
+            )
+
+
+def _zip(collection: bytes, zip_path: Path) -> None:
     with zipfile.ZipFile(zip_path, "w") as archive:
-        for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
+        for name, data in (("collection.anki2", collection), ("media", b"{}")):
             member = zipfile.ZipInfo(name, _ZIP_DATE)
             member.compress_type = zipfile.ZIP_DEFLATED
             member.external_attr = 0o644 << 16
-            archive.writestr(member, data, compresslevel=6)
+            archive.writestr(member, data, compresslevel=_COMPRESS_LEVEL)

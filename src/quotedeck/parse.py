@@ -6,10 +6,11 @@ import difflib
 import re
 from pathlib import Path
 
+from quotedeck import sourcefiles
 from quotedeck.ids import MAX_ID_LENGTH, is_valid_id, slugify
 from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef, Sources
 from quotedeck.problems import Location, Problem, error
-from quotedeck.sourcefiles import card_files, cited_text, is_inside
+from quotedeck.sourcefiles import cited_text, is_inside
 from quotedeck.yamlnodes import (
     STR_TAG,
     MappingNode,
@@ -54,16 +55,12 @@ def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
         )
         return None, problems
     deck = _parse_deck(root, problems)
-    paths, file_problems = card_files(root, skip=root / DECK_FILE)
+    paths, file_problems = _card_files(root)
     problems.extend(file_problems)
     cards: list[Card] = []
     for path in paths:
         cards.extend(_CardFile(root, path, deck.name if deck else "", problems).parse())
-    if deck is not None and not cards and not any(p.is_error for p in problems):
-        problems.append(
-            error(deck.location, "the deck has no cards", "add a card file (any other *.yaml) beside deck.yaml")
-        )
-    problems.extend(_duplicate_ids(cards))
+    problems.extend(check_cards(deck, [(card.id, card.id_location) for card in cards], problems))
     # The cards that parsed are returned even beside errors (a broken deck.yaml
     # included), so that their quotes are checked in the same run and every
     # problem shows at once. The errors keep them from being built.
@@ -71,21 +68,55 @@ def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
     return Sources(root, deck or stand_in, tuple(cards)), problems
 
 
-def _duplicate_ids(cards: list[Card]) -> list[Problem]:
-    first_seen: dict[str, Card] = {}
-    problems = []
-    for card in cards:
-        first = first_seen.setdefault(card.id, card)
-        if first is not card:
-            loc = first.id_location
-            problems.append(
+# The steps of parse_sources one by one, for a build that re-reads only the card files that changed.
+
+
+def card_files(root: Path) -> list[Path]:
+    """Every card file below `root` (any *.yaml but deck.yaml), in the order their cards are read."""
+    return _card_files(root)[0]
+
+
+def _card_files(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The card files, and the files that look meant as ones but are not read (*.yml, links leading out)."""
+    return sourcefiles.card_files(root, skip=root / DECK_FILE)
+
+
+def parse_deck(root: Path) -> tuple[DeckInfo | None, list[Problem]]:
+    """deck.yaml, and the files of the folder that are not read; None when `root` is no
+    folder or the deck has an error (parse_sources reports that)."""
+    if not root.is_dir():
+        return None, []
+    problems: list[Problem] = []
+    deck = _parse_deck(root, problems)
+    return deck, problems + _card_files(root)[1]
+
+
+def parse_card_file(root: Path, path: Path, deck_name: str) -> tuple[list[Card], list[Problem]]:
+    problems: list[Problem] = []
+    return _CardFile(root, path, deck_name, problems).parse(), problems
+
+
+def check_cards(deck: DeckInfo | None, ids: list[tuple[str, Location]], problems: list[Problem]) -> list[Problem]:
+    """What only all card files together show: a deck without cards, an id used twice."""
+    found = []
+    if deck is not None and not ids and not any(p.is_error for p in problems):
+        found.append(
+            error(deck.location, "the deck has no cards", "add a card file (any other *.yaml) beside deck.yaml")
+        )
+    first_seen: dict[str, Location] = {}
+    for card_id, location in ids:
+        if card_id not in first_seen:
+            first_seen[card_id] = location
+        else:
+            loc = first_seen[card_id]
+            found.append(
                 error(
-                    card.id_location,
-                    f"duplicate card id `{card.id}`: already used at {loc.path}:{loc.line}:{loc.column}",
+                    location,
+                    f"duplicate card id `{card_id}`: already used at {loc.path}:{loc.line}:{loc.column}",
                     "give one of the two cards another `id:`",
                 )
             )
-    return problems
+    return found
 
 
 def _parse_deck(root: Path, problems: list[Problem]) -> DeckInfo | None:

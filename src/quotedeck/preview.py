@@ -61,10 +61,10 @@ def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
 
 def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     """Check `source` as `build` does, then write the preview page; raises QuotedeckError."""
-    sources, the_plan, warnings = prepare(source)
+    deck, the_plan, warnings = prepare(source)
     output = out or default_preview_output(source)
     cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
-    page = preview_page(sources.deck.name, cards, len(the_plan.notes))
+    page = preview_page(deck.name, cards, len(the_plan.notes))
     if output.is_dir():
         raise OutputError(output, "the output path is a folder", f"give a file name, such as {output / 'preview.html'}")
     try:

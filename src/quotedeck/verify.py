@@ -13,10 +13,16 @@ from quotedeck.quotes import QuoteMiss, find_quote
 from quotedeck.texts import SourceText, collapse_whitespace, load_text
 
 
-def verify(sources: Sources, lock: Lock) -> tuple[list[NoteSpec], list[Problem]]:
-    """Notes for every card; problems for every quote or cloze that does not hold."""
+def verify(
+    sources: Sources, lock: Lock, texts: dict[Path, SourceText] | None = None
+) -> tuple[list[NoteSpec], list[Problem]]:
+    """Notes for every card; problems for every quote or cloze that does not hold.
+
+    Of the lock, only each card's cloze numbers are used. `texts` keeps the texts
+    read, for the next call (a build verifies its card files one by one).
+    """
     by_file: dict[Location, SourceText | Problem] = {}  # one look per card file's `text:`
-    by_path: dict[Path, SourceText] = {}
+    by_path: dict[Path, SourceText] = {} if texts is None else texts
     problems: list[Problem] = []
     notes: list[NoteSpec] = []
     for card in sources.cards:

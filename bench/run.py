@@ -1,0 +1,280 @@
+"""quotedeck build against genanki writing the same notes, in one process.
+
+    python bench/run.py --cards 50000            # 5 repeats
+    python bench/run.py --cards 1000 --repeats 9
+    python bench/run.py --verify-scaling         # quote verification at 1, 5 and 25 MB of text
+    python bench/run.py --cards 50000 --profile edit
+
+For each repeat, in this order: genanki writes the notes (the baseline);
+quotedeck builds cold (no cache, no stamp; the lock of the previous build is
+there, as in a fresh clone); one card's definition is edited and quotedeck
+builds again; quotedeck builds once more with nothing changed. Times are wall
+clock around `quotedeck.build.build` and around genanki's Note() and
+write_to_file; the garbage collector runs between timed steps, not inside them.
+Peak memory is measured in one more, untimed, run of each step with tracemalloc
+(Python allocations, SQLite's own excluded for both); genanki's run includes
+making the notes' field text, which quotedeck's includes too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gc
+import hashlib
+import os
+import platform
+import pstats
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import genanki
+from generate import AUTHOR, SynthCard, SynthText, cloze_field, edit_one_card, generate
+
+from quotedeck.build import BuildReport, build
+from quotedeck.model import Kind
+from quotedeck.notetypes import NOTETYPES
+from quotedeck.quotes import QuoteMiss, find_quote
+from quotedeck.texts import parse_text
+
+# Ratios to raw genanki that the build must stay under (issue 6).
+TARGETS = {"cold": 2.0, "edit": 1.2, "same": 0.2}
+MEMORY_TARGET = 2.0
+NOW = 1_900_000_000
+
+
+def genanki_notes(cards: list[SynthCard], texts: list[SynthText]) -> Callable[[Path], None]:
+    """A function that writes the cards as genanki is usually driven: Note() per card, write_to_file."""
+    models = {
+        kind.value: genanki.Model(
+            notetype.id,
+            notetype.name,
+            fields=[{"name": name} for name in notetype.fields],
+            templates=[{"name": "Cloze", "qfmt": notetype.front, "afmt": notetype.back}],
+            css=notetype.css,
+            model_type=genanki.Model.CLOZE,
+        )
+        for kind, notetype in NOTETYPES.items()
+    }
+    prepared = []
+    for card in cards:
+        source = f"{AUTHOR}, “{texts[card.text_index].title}”, paragraph {card.paragraph}"
+        quote = cloze_field(card)
+        if card.kind == Kind.TERM.value:
+            fields = [card.id, quote, card.prompt, "", card.response, source, "", ""]
+        else:
+            fields = [card.id, card.prompt, quote, card.response, source, "", ""]
+        tags = ["bench", f"text-{card.text_index + 1:02d}", f"quotedeck::{card.kind}"]
+        prepared.append((models[card.kind], fields, tags))
+
+    def write(path: Path) -> None:
+        deck = genanki.Deck(1_234_567_890, "Bench::Synthetic")
+        for model, fields, tags in prepared:
+            deck.add_note(genanki.Note(model=model, fields=fields, tags=tags))
+        genanki.Package(deck).write_to_file(str(path), timestamp=NOW)
+
+    return write
+
+
+def timed(step: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    step()
+    elapsed = time.perf_counter() - start
+    gc.collect()  # what the step left for the collector is its cost too, but not the next step's
+    return elapsed
+
+
+def peak_memory(step: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        step()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.exists() else 0
+
+
+def mb(size: float) -> str:
+    return f"{size / 1e6:.1f} MB"
+
+
+class Bench:
+    def __init__(self, work: Path, cards: int, text_mb: float, per_file: int) -> None:
+        self.source = work / "cards_source"
+        self.build_dir = work / "build"
+        self.raw_path = work / "raw-genanki.apkg"
+        started = time.perf_counter()
+        self.cards, self.texts = generate(self.source, cards, text_bytes=int(text_mb * 1e6), per_file=per_file)
+        size = folder_size(self.source)
+        took = time.perf_counter() - started
+        print(f"generated {cards} cards, {len(self.texts)} texts, {mb(size)} of sources in {took:.1f} s")
+        self.write_raw = genanki_notes(self.cards, self.texts)
+        self.edits = 0
+        self.last: BuildReport | None = None
+
+    def raw(self) -> None:
+        self.write_raw(self.raw_path)
+
+    def cold(self) -> None:
+        shutil.rmtree(self.build_dir, ignore_errors=True)
+        self.last = build(self.source, now=NOW + self.edits)
+
+    def edit(self) -> None:
+        self.last = build(self.source, now=NOW + self.edits)
+
+    def same(self) -> None:
+        self.last = build(self.source, now=NOW + self.edits)
+
+    @property
+    def output(self) -> Path:
+        assert self.last is not None
+        return self.last.output
+
+    def next_edit(self) -> None:
+        self.edits += 1
+        edit_one_card(self.source, self.edits)
+
+
+def run(args: argparse.Namespace) -> None:
+    load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load} (others' work skews times)")
+    with tempfile.TemporaryDirectory(prefix="quotedeck-bench-") as tmp:
+        bench = Bench(Path(args.workdir or tmp), args.cards, args.text_mb, args.per_file)
+        first = timed(bench.cold)  # no lock yet: every card is new
+        print(f"first build (no lock, no cache): {first:.2f} s")
+        if args.profile:
+            profile(bench, args.profile)
+            return
+        times: dict[str, list[float]] = {"raw": [], "cold": [], "edit": [], "same": []}
+        identical, previous = True, ""
+        for _ in range(args.repeats):
+            times["raw"].append(timed(bench.raw))
+            times["cold"].append(timed(bench.cold))
+            if previous:  # the inputs of the last build: built from scratch, the same bytes?
+                identical = identical and sha(bench.output) == previous
+            bench.next_edit()
+            times["edit"].append(timed(bench.edit))
+            assert bench.last and bench.last.written and len(bench.last.changes.updated) == 1, bench.last
+            times["same"].append(timed(bench.same))
+            assert bench.last and bench.last.up_to_date, bench.last
+            previous = sha(bench.output)
+        report(bench, times, identical, memory(bench) if not args.no_memory else None)
+
+
+def memory(bench: Bench) -> dict[str, int]:
+    # genanki's run holds the notes' text too (built from the generated cards), as any program driving it must.
+    peaks = {"raw": peak_memory(lambda: genanki_notes(bench.cards, bench.texts)(bench.raw_path))}
+    peaks["cold"] = peak_memory(bench.cold)
+    bench.next_edit()
+    peaks["edit"] = peak_memory(bench.edit)
+    peaks["same"] = peak_memory(bench.same)
+    return peaks
+
+
+def report(bench: Bench, times: dict[str, list[float]], identical: bool, peaks: dict[str, int] | None) -> None:
+    raw = statistics.median(times["raw"])
+    labels = {
+        "raw": "raw genanki",
+        "cold": "quotedeck cold",
+        "edit": "quotedeck, one card edited",
+        "same": "quotedeck, nothing changed",
+    }
+    print(f"\n{len(bench.cards)} cards, {len(times['raw'])} repeats, medians (min-max)")
+    print(f"{'':28} {'time':>8} {'min-max':>15} {'x genanki':>10} {'target':>7} {'peak mem':>10} {'x genanki':>10}")
+    for key, label in labels.items():
+        values = times[key]
+        median = statistics.median(values)
+        ratio = median / raw
+        target = TARGETS.get(key)
+        verdict = "" if target is None else f"<={target:<4} {'ok' if ratio <= target else 'MISS'}"
+        memory = ""
+        if peaks:
+            memory = f"{mb(peaks[key]):>10} {peaks[key] / peaks['raw']:>9.2f}x"
+            if key != "raw" and peaks[key] / peaks["raw"] > MEMORY_TARGET:
+                memory += " MISS"
+        spread = f"{min(values):.2f}-{max(values):.2f} s"
+        print(f"{label:28} {median:>6.2f} s {spread:>15} {ratio:>9.2f}x {verdict:>7} {memory}")
+    ours, raw_size = bench.output.stat().st_size, bench.raw_path.stat().st_size
+    lock, cache = (bench.source / "quotedeck.lock").stat().st_size, folder_size(bench.build_dir / ".quotedeck-cache")
+    print(f"\npackage: quotedeck {mb(ours)} (deflated), raw genanki {mb(raw_size)} (stored)")
+    print(f"quotedeck.lock {mb(lock)}, build/.quotedeck-cache {mb(cache)}")
+    same = "yes" if identical else "NO"
+    print(f"a cold build gives the same bytes as the incremental build of the same inputs: {same}")
+
+
+def profile(bench: Bench, mode: str) -> None:
+    if mode == "edit":
+        bench.cold()
+        bench.next_edit()
+    elif mode == "same":
+        bench.cold()
+    step = {"cold": bench.cold, "edit": bench.edit, "same": bench.same}[mode]
+    profiler = cProfile.Profile()
+    gc.collect()
+    profiler.runcall(step)
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.sort_stats("cumulative").print_stats(25)
+    stats.sort_stats("tottime").print_stats(20)
+
+
+def verify_scaling(quotes: int, sizes: list[float]) -> None:
+    """Normalising texts should cost the same per MB, and finding a quote the same whatever the text size."""
+    print(f"quote verification, {quotes} quotes over 20 texts (time per quote excludes normalising)")
+    print(f"{'text':>8} {'normalise':>11} {'per MB':>10} {'find':>9} {'per quote':>11}")
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="quotedeck-verify-") as tmp:
+            cards, _ = generate(Path(tmp), quotes, text_bytes=int(size * 1e6), per_file=quotes // 20)
+            raw = [(path, path.read_text(encoding="utf-8")) for path in sorted(Path(tmp, "texts").glob("*.txt"))]
+            total = sum(len(text.encode()) for _, text in raw)
+            gc.collect()
+            start = time.perf_counter()
+            texts = [parse_text(path, text) for path, text in raw]
+            normalised = time.perf_counter() - start
+            random.Random(1).shuffle(cards)
+            start = time.perf_counter()
+            for card in cards:
+                found = find_quote(card.quote, texts[card.text_index])
+                assert not isinstance(found, QuoteMiss), found
+            searched = time.perf_counter() - start
+        print(
+            f"{mb(total):>8} {normalised:>9.2f} s {normalised / total * 1e9:>7.1f} ms"
+            f" {searched:>7.2f} s {searched / quotes * 1e6:>8.1f} µs"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cards", type=int, default=10_000)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--text-mb", type=float, default=2.0, help="all texts together [2 MB]")
+    parser.add_argument("--per-file", type=int, default=500, help="cards per card file [500]")
+    parser.add_argument("--workdir", type=Path, help="keep the generated files here")
+    parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument("--profile", choices=["cold", "edit", "same"], help="cProfile one build instead")
+    parser.add_argument("--verify-scaling", action="store_true", help="time quote verification at 1, 5, 25 MB")
+    parser.add_argument("--quotes", type=int, default=20_000, help="quotes for --verify-scaling")
+    args = parser.parse_args()
+    if args.verify_scaling:
+        verify_scaling(args.quotes, [1, 5, 25])
+    else:
+        run(args)
+
+
+if __name__ == "__main__":
+    main()

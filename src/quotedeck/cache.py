@@ -1,0 +1,275 @@
+"""Rebuild only what changed.
+
+Two kinds of files, both in the build folder, both written and read by quotedeck alone:
+
+- `build/.quotedeck-cache/`: for each card file, the notes and problems its
+  cards gave. An entry is used only while the card file, the deck's name and
+  tags, the texts its quotes were found in and quotedeck's own code are all as
+  they were, and the lock still gives its notes the same cloze numbers;
+  otherwise the file is parsed and verified again. An unreadable, foreign or
+  stale entry is ignored.
+- a stamp beside the package (`build/.deck.apkg.stamp`): the hashes of every
+  input of the last build and of the package it wrote. While they all match,
+  a build has nothing to write.
+
+Entries are pickles, which run code when loaded: they are only ever read from
+the cache folder quotedeck writes, and only after their header matches.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from quotedeck import __version__
+from quotedeck.lock import Lock, assign_ordinals
+from quotedeck.model import DeckInfo, Sources
+from quotedeck.notes import NoteSpec
+from quotedeck.parse import card_files, check_cards, parse_card_file
+from quotedeck.problems import Location, Problem, Severity
+from quotedeck.texts import SourceText
+from quotedeck.verify import verify
+
+CACHE_DIR = ".quotedeck-cache"
+_HEADER = b"quotedeck card file cache 1\n"
+_STAMP_FORMAT = 1
+
+# Called with (steps done, steps in all) as a build goes.
+Progress = Callable[[int, int], None]
+
+
+def file_hash(path: Path) -> str:
+    """The file's SHA-256; a file that cannot be read hashes to the reason, so that its return shows."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        return f"unreadable ({exc.errno})"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """quotedeck's own code and Python's version: what other code cached is never used."""
+    digest = hashlib.sha256(f"{__version__}\n{sys.version}\n".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+class Hashes:
+    """Each file hashed once per build, however many card files cite it."""
+
+    def __init__(self) -> None:
+        self._known: dict[Path, str] = {}
+
+    def __call__(self, path: Path) -> str:
+        if path not in self._known:
+            self._known[path] = file_hash(path)
+        return self._known[path]
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one card file's cards gave, and what that depended on besides the file."""
+
+    ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set (ids must be unique across files)
+    notes: tuple[NoteSpec, ...]
+    parse_problems: tuple[Problem, ...]
+    verify_problems: tuple[Problem, ...]
+    texts: tuple[tuple[Path, str], ...]  # the texts its quotes were checked against, with their hashes
+
+    def holds_for(self, lock: Lock) -> bool:
+        """Whether `lock` gives the notes the cloze numbers they have (the only use verify makes of it)."""
+        for note in self.notes:
+            locked = lock.notes.get(note.card_id)
+            if locked is not None and all(locked.clozes.get(key) == number for key, number in note.clozes):
+                continue  # the usual case, and the lock numbers these phrases as they are
+            keys = [key for key, _ in note.clozes]  # in cloze order, which keeps the order new phrases came in
+            if assign_ordinals(keys, locked) != dict(note.clozes):
+                return False
+        return True
+
+
+def check_file(
+    root: Path, path: Path, deck: DeckInfo, lock: Lock, texts: dict[Path, SourceText], hashes: Hashes
+) -> FileResult:
+    """Parse and verify one card file."""
+    cards, parse_problems = parse_card_file(root, path, deck.name)
+    cited = sorted({card.source.text_path for card in cards})
+    text_hashes = tuple((text, hashes(text)) for text in cited)  # before reading: a later edit shows next time
+    notes, verify_problems = verify(Sources(root, deck, tuple(cards)), lock, texts)
+    return FileResult(
+        ids=tuple((card.id, card.id_location) for card in cards),
+        notes=tuple(notes),
+        parse_problems=tuple(parse_problems),
+        verify_problems=tuple(verify_problems),
+        texts=text_hashes,
+    )
+
+
+class FileCache:
+    """The card file entries of one card source folder."""
+
+    def __init__(self, folder: Path, root: Path) -> None:
+        root_key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        self.folder = folder / CACHE_DIR / root_key
+        self.used: set[str] = set()
+        self.fresh: dict[str, FileResult] = {}  # read anew in this build, to be saved if it succeeds
+
+    def key(self, root: Path, path: Path, deck: DeckInfo, hashes: Hashes) -> str:
+        parts = (code_fingerprint(), str(root.resolve()), str(root), str(path), deck.name, deck.tags, hashes(path))
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def get(self, key: str, lock: Lock, hashes: Hashes) -> FileResult | None:
+        """The entry under `key`, if it is ours and still holds for these texts and this lock."""
+        self.used.add(key)
+        try:
+            data = (self.folder / key).read_bytes()
+            if not data.startswith(_HEADER):
+                return None
+            stored_key, result = pickle.loads(data[len(_HEADER) :])
+        except Exception:  # a damaged or foreign file is no entry; the card file is read again
+            return None
+        if stored_key != key or not isinstance(result, FileResult):
+            return None
+        if any(hashes(text) != digest for text, digest in result.texts):
+            return None
+        return result if result.holds_for(lock) else None
+
+    def save(self) -> None:
+        """Keep what this build read anew, and drop the entries it did not use (older versions of its files)."""
+        for key, result in self.fresh.items():
+            _write_quietly(self.folder / key, _HEADER + pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            stale = [entry for entry in self.folder.iterdir() if entry.name not in self.used]
+        except OSError:
+            return
+        for entry in stale:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """All card files, read through the cache."""
+
+    notes: list[NoteSpec]
+    problems: list[Problem]
+    texts: list[tuple[Path, str]]  # every text cited, with its hash
+    files: int
+
+
+def load(
+    root: Path,
+    deck: DeckInfo,
+    deck_problems: list[Problem],
+    lock: Lock,
+    cache: FileCache,
+    hashes: Hashes,
+    progress: Progress | None = None,
+) -> Loaded:
+    """What parse_sources and verify give, card file by card file, from `cache` where it holds.
+
+    The problems come in the same order as theirs: the deck's, every file's
+    parsing, the checks across files, then every file's verification.
+    """
+    texts: dict[Path, SourceText] = {}
+    results: list[FileResult] = []
+    paths = card_files(root)
+    for done, path in enumerate(paths, start=1):
+        key = cache.key(root, path, deck, hashes)
+        result = cache.get(key, lock, hashes)
+        if result is None:
+            result = cache.fresh[key] = check_file(root, path, deck, lock, texts, hashes)
+        results.append(result)
+        if progress:
+            progress(done, len(paths))
+    problems = deck_problems + [p for r in results for p in r.parse_problems]
+    problems += check_cards(deck, [pair for r in results for pair in r.ids], problems)
+    problems += [p for r in results for p in r.verify_problems]
+    cited = dict(pair for r in results for pair in r.texts)
+    return Loaded([note for r in results for note in r.notes], problems, sorted(cited.items()), len(paths))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The last build's inputs and package, and what a build of the same inputs reports."""
+
+    inputs: str
+    texts: list[tuple[Path, str]]
+    package: str
+    notes: int
+    cards: int
+    card_ids: list[str]
+    warnings: list[Problem]
+
+
+def stamp_path(output: Path) -> Path:
+    return output.with_name(f".{output.name}.stamp")
+
+
+def inputs_digest(parts: list[object]) -> str:
+    return hashlib.sha256(repr([code_fingerprint(), *parts]).encode()).hexdigest()
+
+
+def read_stamp(path: Path) -> Stamp | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != _STAMP_FORMAT:
+            return None
+        return Stamp(
+            inputs=data["inputs"],
+            texts=[(Path(text), digest) for text, digest in data["texts"]],
+            package=data["package"],
+            notes=data["notes"],
+            cards=data["cards"],
+            card_ids=data["card_ids"],
+            warnings=[
+                Problem(Location(Path(path), line, column), message, hint, Severity(severity))
+                for path, line, column, message, hint, severity in data["warnings"]
+            ],
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def write_stamp(path: Path, stamp: Stamp) -> None:
+    data = {
+        "format": _STAMP_FORMAT,
+        "inputs": stamp.inputs,
+        "texts": [(str(text), digest) for text, digest in stamp.texts],
+        "package": stamp.package,
+        "notes": stamp.notes,
+        "cards": stamp.cards,
+        "card_ids": stamp.card_ids,
+        "warnings": [
+            (str(w.location.path), w.location.line, w.location.column, w.message, w.hint, w.severity.value)
+            for w in stamp.warnings
+        ],
+    }
+    _write_quietly(path, json.dumps(data, ensure_ascii=False).encode())
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write whole or not at all, and never fail the build for it: a missing entry only costs time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(data)
+            os.replace(name, path)
+        except BaseException:
+            Path(name).unlink(missing_ok=True)
+            raise
+    except OSError:
+        pass

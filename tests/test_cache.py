@@ -1,0 +1,288 @@
+"""Rebuilds read only what changed, write nothing when nothing did, and build what a cold build builds."""
+
+import hashlib
+import pickle
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import quotedeck.cache
+from quotedeck.build import build, prepare
+from quotedeck.cache import CACHE_DIR, stamp_path
+from quotedeck.cli import main
+from quotedeck.problems import SourceProblems
+from tests.sources import write_source
+
+T0 = 1_800_000_000
+DAY = 86_400
+
+ONE = "The Light gives a new force to the one who asks.\n\nA person asks the Light to change him.\n"
+TWO = "That point is the innermost point,\nwhere the Creator is found.\n\nIt’s called the bottom of the heart.\n"
+TEXTS = {"one.txt": ONE, "two.txt": TWO}
+CARDS = {
+    "a.yaml": """\
+        source:
+          text: texts/one.txt
+          title: One
+        cards:
+          - question: What does the Light give to the one who asks?
+            answer: A new force.
+            quote: "The Light gives a new force to the one who asks."
+            cloze: [a new force, the one who asks]
+          - term: the Light
+            definition: What a person asks to change him.
+            quote: "A person asks the Light to change him."
+        """,
+    "b.yaml": """\
+        source:
+          text: texts/two.txt
+          title: Two
+        cards:
+          - term: the innermost point
+            definition: The place in the heart where the Creator is found.
+            quote: "That point is the innermost point, where the Creator is found."
+        """,
+    "c.yaml": """\
+        source:
+          text: texts/two.txt
+          title: Two
+        deck: Heart
+        cards:
+          - term: the bottom of the heart
+            definition: What the innermost point is called.
+            quote: "It's called the bottom of the heart."
+        """,
+}
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    return write_source(tmp_path, cards=CARDS, texts=TEXTS)
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The card files a build parses and verifies, by name."""
+    seen: list[str] = []
+    check_file = quotedeck.cache.check_file
+
+    def counting(root: Path, path: Path, *args: object) -> quotedeck.cache.FileResult:
+        seen.append(path.name)
+        return check_file(root, path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quotedeck.cache, "check_file", counting)
+    return seen
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def cache_entries(source: Path) -> list[Path]:
+    return sorted((source.parent / "build" / CACHE_DIR).rglob("*"))
+
+
+def snapshot(folder: Path) -> dict[Path, tuple[int, bytes]]:
+    """Every file below `folder`: when it was last written, and what it holds."""
+    return {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def cold_build_bytes(source: Path, now: int) -> bytes:
+    """The package built from scratch: no cache, no stamp, no package (the lock stays: it is a source)."""
+    fresh = source.parent / "fresh"
+    shutil.copytree(source, fresh / "cards_source")
+    return build(fresh / "cards_source", now=now).output.read_bytes()
+
+
+def test_a_rebuild_after_one_edit_reads_that_file_and_matches_a_cold_build(source: Path, reads: list[str]) -> None:
+    build(source, now=T0)
+    assert reads == ["a.yaml", "b.yaml", "c.yaml"]
+    reads.clear()
+    edit(source / "b.yaml", "The place in the heart", "The place deep in the heart")
+    report = build(source, now=T0 + DAY)
+    assert reads == ["b.yaml"]
+    assert (report.changes.updated, report.written) == (("the-innermost-point",), True)
+    assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
+
+
+def test_a_rebuild_without_change_writes_nothing_and_keeps_the_package(source: Path, reads: list[str]) -> None:
+    first = build(source, now=T0)
+    before = snapshot(source.parent)
+    reads.clear()
+    again = build(source, now=T0 + DAY)
+    assert snapshot(source.parent) == before  # the package, the lock, the stamp, the cache: untouched
+    assert reads == []
+    assert (again.up_to_date, again.written, again.size) == (True, False, first.size)
+    assert (again.notes, again.cards) == (first.notes, first.cards)
+    assert again.changes.unchanged == (
+        "what-does-the-light-give-to-the-one-who-asks",
+        "the-light",
+        "the-innermost-point",
+        "the-bottom-of-the-heart",
+    )
+    assert not again.changes.has_changes
+
+
+def test_up_to_date_reports_what_a_full_build_reports(source: Path) -> None:
+    build(source, now=T0)
+    edit(source / "c.yaml", "term: the bottom of the heart", "term: bottom of the heart")  # renamed: warns once
+    renamed = build(source, now=T0 + DAY)
+    assert renamed.warnings and renamed.changes.added == ("bottom-of-the-heart",)
+    settled = build(source, now=T0 + 2 * DAY)
+    assert settled.up_to_date
+    shutil.rmtree(source.parent / "build")
+    full = build(source, now=T0 + 2 * DAY)
+    assert not full.up_to_date
+    assert (settled.changes, settled.warnings, settled.notes, settled.cards) == (
+        full.changes,
+        full.warnings,
+        full.notes,
+        full.cards,
+    )
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],
+        lambda data: b"not a pickle at all",
+        lambda data: pickle.dumps(("some key", "some value")),  # a pickle, but not ours
+        lambda data: data[: data.index(b"\n") + 1] + pickle.dumps(("some key", "some value")),  # our header
+        lambda data: data.replace(b"cache 1", b"cache 0"),  # another format
+    ],
+    ids=["empty", "truncated", "garbage", "foreign", "wrong-content", "old-format"],
+)
+def test_a_damaged_or_foreign_cache_is_ignored(source: Path, reads: list[str], damage: object) -> None:
+    build(source, now=T0)
+    for entry in cache_entries(source):
+        if entry.is_file():
+            entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
+    stamp_path(source.parent / "build" / "test-deck.apkg").write_text("{ not json")
+    reads.clear()
+    edit(source / "a.yaml", "A new force.", "A new force, from above.")
+    report = build(source, now=T0 + DAY)
+    assert reads == ["a.yaml", "b.yaml", "c.yaml"]
+    assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
+    reads.clear()
+    assert build(source, now=T0 + 2 * DAY).up_to_date  # and the cache works again
+    edit(source / "a.yaml", "A new force, from above.", "A new force.")
+    build(source, now=T0 + 3 * DAY)
+    assert reads == ["a.yaml"]
+
+
+def test_a_changed_text_is_read_again_by_the_files_citing_it(source: Path, reads: list[str]) -> None:
+    build(source, now=T0)
+    reads.clear()
+    edit(source / "texts" / "two.txt", "the bottom of the heart", "the depth of the heart")
+    with pytest.raises(SourceProblems) as raised:
+        build(source, now=T0 + DAY)
+    assert reads == ["b.yaml", "c.yaml"]
+    assert [(p.location.path.name, p.message) for p in raised.value.problems] == [
+        ("c.yaml", "the quote differs from the text: it has `bottom` where the text has `depth` (texts/two.txt)")
+    ]
+
+
+def test_cloze_numbers_in_the_lock_are_an_input(source: Path, reads: list[str]) -> None:
+    build(source, now=T0)
+    lock = source / "quotedeck.lock"
+    edit(lock, '"a new force": 1', '"a new force": 3')  # as if c3 had been given to it before
+    reads.clear()
+    report = build(source, now=T0 + DAY)
+    assert reads == ["a.yaml"]
+    assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
+
+
+@pytest.mark.parametrize("change", ["deck", "code"])
+def test_the_deck_and_quotedecks_own_code_are_inputs(
+    source: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    build(source, now=T0)
+    reads.clear()
+    if change == "deck":
+        edit(source / "deck.yaml", "tags: [test-deck]", "tags: [test-deck, more]")
+    else:
+        monkeypatch.setattr(quotedeck.cache, "code_fingerprint", lambda: "another version of quotedeck")
+    report = build(source, now=T0 + DAY)
+    assert reads == ["a.yaml", "b.yaml", "c.yaml"]
+    assert report.written
+
+
+@pytest.mark.parametrize("change", ["package", "lock", "text"])
+def test_a_changed_package_lock_or_text_is_not_up_to_date(source: Path, change: str) -> None:
+    first = build(source, now=T0)
+    if change == "package":
+        first.output.write_bytes(b"edited by hand")
+    elif change == "lock":
+        edit(source / "quotedeck.lock", '"mod": 1800000000', '"mod": 1800000001')
+    else:
+        (source / "texts" / "one.txt").write_text(TEXTS["one.txt"] + "\nOne more paragraph.\n")
+    again = build(source, now=T0 + DAY)
+    assert (again.up_to_date, again.written) == (False, True)
+    if change == "package":
+        assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + DAY)
+
+
+def test_check_and_dry_run_read_the_cache_and_write_none(source: Path, reads: list[str]) -> None:
+    prepare(source, now=T0)
+    build(source, dry_run=True, now=T0)
+    assert not (source.parent / "build").exists()
+    build(source, now=T0)
+    reads.clear()
+    edit(source / "b.yaml", "The place in the heart", "The place deep in the heart")
+    before = snapshot(source.parent / "build")
+    prepare(source, now=T0 + DAY)
+    dry = build(source, dry_run=True, now=T0 + DAY)
+    assert reads == ["b.yaml", "b.yaml"]
+    assert (dry.written, dry.changes.updated) == (False, ("the-innermost-point",))
+    assert snapshot(source.parent / "build") == before
+
+
+def test_progress_is_told_each_card_file_and_the_write(source: Path) -> None:
+    steps: list[tuple[int, int]] = []
+    build(source, now=T0, progress=lambda done, total: steps.append((done, total)))
+    assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]
+
+
+def test_the_cli_says_when_the_package_is_up_to_date(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(source.parent)
+    CliRunner().invoke(main, ["build"])
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0
+    size = (source.parent / "build" / "test-deck.apkg").stat().st_size
+    assert result.stdout.splitlines() == [
+        f"build/test-deck.apkg is up to date: 4 notes, 5 cards ({size / 1024:.1f} KB)",
+        "Changes: 0 added, 0 updated, 4 unchanged, 0 removed",
+    ]
+
+
+def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
+    report = build(source, now=T0)
+    stamp = quotedeck.cache.read_stamp(stamp_path(report.output))
+    assert stamp is not None
+    assert stamp.package == hashlib.sha256(report.output.read_bytes()).hexdigest()
+    assert [path.name for path, _ in stamp.texts] == ["one.txt", "two.txt"]
+
+
+def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    check_file = quotedeck.cache.check_file
+
+    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.cache.FileResult:
+        result = check_file(root, path, *args)  # type: ignore[arg-type]
+        if path.name == "b.yaml":
+            edit(path, "The place in the heart", "The place deep in the heart")
+        return result
+
+    monkeypatch.setattr(quotedeck.cache, "check_file", saved_while_read)
+    first = build(source, now=T0)
+    assert first.written
+    assert not stamp_path(first.output).exists()
+    assert cache_entries(source) == []
+    monkeypatch.undo()
+    again = build(source, now=T0 + DAY)
+    assert (again.up_to_date, again.changes.updated) == (False, ("the-innermost-point",))
+    assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
