@@ -138,3 +138,11 @@ def test_small_deck_fields_tags_and_cards(tmp_path: Path) -> None:
         assert "[what for]" in front and "to change him" not in visible_text(front)
         assert "the Light" in visible_text(front)  # the other deletion stays readable
         assert ">to change him</span>" in back
+
+
+def test_the_committed_lock_matches_the_shipped_cards(tmp_path: Path) -> None:
+    """`build --locked` passes on the shipped deck: whoever changes the cards or the
+    notetypes commits the lock that goes with them."""
+    shutil.copytree(SHIPPED, tmp_path / "cards_source")
+    report = build(tmp_path / "cards_source", locked=True)
+    assert report.changes.updated == report.changes.added == report.changes.removed == ()

@@ -176,4 +176,3 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
                 )
             )
     return warnings
-
