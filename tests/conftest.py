@@ -7,6 +7,15 @@ from pathlib import Path
 import pytest
 
 from tests.decks import AnkiCard, anki_cards, build_apkg, copy_shipped_deck, write_stress_deck
+from tests.sources import write_source
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A small card source in a temporary folder, which is also the working directory."""
+    monkeypatch.chdir(tmp_path)
+    write_source(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from click.testing import CliRunner
+
+from quotedeck.cli import main
+
 TEXT = """\
 The Light gives a new force to the one who asks.
 A person asks the Light to change him, and the
@@ -47,3 +51,9 @@ def write_source(
     for name, body in ({"sample.yaml": cards} if isinstance(cards, str) else cards).items():
         (source / name).write_text(textwrap.dedent(body), encoding="utf-8")
     return source
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """Run the command line in-process: exit code, stdout, stderr."""
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr

@@ -3,25 +3,9 @@
 import re
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner
-
-from quotedeck.cli import main
 from quotedeck.preview import ANKIDROID_CSS, phone_document, preview_page
 from quotedeck.render import RenderedCard
-from tests.sources import write_source
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(tmp_path)
-    write_source(tmp_path)
-    return tmp_path
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args))
-    return result.exit_code, result.stdout, result.stderr
+from tests.sources import run
 
 
 def test_preview_writes_one_page_and_prints_where_to_open_it(project: Path) -> None:
