@@ -70,3 +70,22 @@ def test_elision_tries_later_occurrences_of_the_first_fragment() -> None:
 
 def test_fragments_split_on_both_ellipsis_spellings() -> None:
     assert fragments("a … b...c") == ["a", "b", "c"]
+
+
+def test_a_big_text_is_searched_through_its_word_index_with_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from quotedeck import quotes
+
+    rng = random.Random(7)
+    words = ["light", "desire", "the", "heart", "point", "bestowal", "screen", "a", "of", "MAN"]
+    paragraphs = [" ".join(rng.choice(words) for _ in range(60)) + "." for _ in range(1000)]
+    big = parse_text(Path("big.txt"), "\n\n".join(paragraphs))
+    assert len(big.normalized) > quotes.INDEX_FROM
+    probes = [paragraphs[500][7:90], paragraphs[999][-40:], "heart point light", "ight desire the heart"]
+    probes += [f"{paragraphs[3][:20]} … {paragraphs[3][-15:]}", "no such words here at all", "x the"]
+    indexed = [find_quote(probe, big) for probe in probes]
+    monkeypatch.setattr(quotes, "INDEX_FROM", 10**12)
+    plain = [find_quote(probe, big) for probe in probes]
+    assert indexed == plain
+    assert [isinstance(m, QuoteMatch) for m in indexed] == [True, True, True, True, True, False, False]

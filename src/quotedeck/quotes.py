@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from array import array
 from dataclasses import dataclass
 
 from quotedeck.nearest import closest_passage, first_difference
-from quotedeck.texts import SourceText, normalize
+from quotedeck.texts import WORD, SourceText, normalize
 
 ELLIPSIS = re.compile(r"…|\.\.\.")
 
@@ -44,8 +46,7 @@ def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     parts = fragments(quote)
     if not parts:
         return QuoteMiss("the quote has no words", "", 0.0, 0)
-    haystack = text.normalized
-    start = haystack.find(parts[0])
+    start = _next_start(parts[0], text, 0)
     while start >= 0:
         paragraph = text.paragraph_at(start)
         end = text.paragraph_end(paragraph)
@@ -53,8 +54,32 @@ def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
             return QuoteMatch(paragraph, start)
         # A later start in this paragraph leaves less room for the other parts, so
         # it cannot succeed either: go on in the next paragraph (linear, not quadratic).
-        start = haystack.find(parts[0], max(end, start + 1))
+        start = _next_start(parts[0], text, max(end, start + 1))
     return _explain_miss(parts, text)
+
+
+# Below this size a plain search is as quick as building the word index.
+INDEX_FROM = 200_000
+
+
+def _next_start(part: str, text: SourceText, after: int) -> int:
+    """The first place at or after `after` where `part` occurs, or -1.
+
+    In a big text the search starts from the rarest whole word of `part` (one
+    with text on both sides inside it, so it is a whole word of the text too)
+    and checks only the places that word occurs.
+    """
+    words = list(WORD.finditer(part))[1:-1]  # the first and last may be cut from longer words
+    if len(text.normalized) < INDEX_FROM or not words:
+        return text.normalized.find(part, after)
+    index = text.word_index
+    anchor = min(words, key=lambda word: len(index.get(word.group(), ())))
+    positions = index.get(anchor.group(), array("i"))
+    offset = anchor.start()
+    for i in range(bisect.bisect_left(positions, after + offset), len(positions)):
+        if text.normalized.startswith(part, positions[i] - offset):
+            return positions[i] - offset
+    return -1
 
 
 def _rest_in_order(parts: list[str], text: SourceText, cursor: int, end: int) -> bool:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from array import array
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from quotedeck.problems import Location, Problem, error
@@ -37,6 +39,9 @@ def normalize(text: str) -> str:
     return collapse_whitespace(text).translate(_QUOTE_MARKS)
 
 
+WORD = re.compile(r"\w+")
+
+
 @dataclass(frozen=True)
 class SourceText:
     """A text's paragraphs, normalised and joined by single spaces."""
@@ -60,6 +65,18 @@ class SourceText:
     @property
     def paragraph_count(self) -> int:
         return len(self.paragraph_starts)
+
+    @cached_property
+    def word_index(self) -> dict[str, array[int]]:
+        """Where each word starts, in order: built once, so that finding many quotes
+        costs the text's length once rather than once per quote."""
+        index: dict[str, array[int]] = {}
+        for match in WORD.finditer(self.normalized):
+            positions = index.get(match.group())
+            if positions is None:
+                positions = index[match.group()] = array("i")  # texts stay under 2 GB
+            positions.append(match.start())
+        return index
 
 
 def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
