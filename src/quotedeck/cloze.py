@@ -9,11 +9,10 @@ from dataclasses import dataclass
 from quotedeck.model import Phrase
 from quotedeck.problems import Problem, error
 from quotedeck.quotes import ELLIPSIS
+from quotedeck.texts import straighten_quotes
 
 _DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"
-# Every kind of quote mark as its straight form; one character for one, so offsets stay.
-_STRAIGHT_MARKS = str.maketrans({**dict.fromkeys(_DOUBLE, '"'), **dict.fromkeys(_SINGLE, "'")})
 # The only characters outside ASCII that an ASCII letter matches when case is ignored (İ ı ſ K).
 _ASCII_CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
 _WORD_CHAR = re.compile(r"\w")
@@ -30,7 +29,7 @@ class Deletion:
 
 def phrase_key(text: str) -> str:
     """What makes two phrases the same phrase (for keeping card numbers stable)."""
-    return " ".join(text.translate(_STRAIGHT_MARKS).casefold().split())
+    return " ".join(straighten_quotes(text).casefold().split())
 
 
 def phrase_pattern(text: str) -> re.Pattern[str]:
@@ -61,8 +60,8 @@ def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
     quote spaced by single spaces (nearly always) is found with `str.find`,
     which gives the same spans; anything else goes through the pattern.
     """
-    phrase = " ".join(text.split()).translate(_STRAIGHT_MARKS).lower()
-    folded = quote.translate(_STRAIGHT_MARKS).lower()
+    phrase = straighten_quotes(" ".join(text.split())).lower()
+    folded = straighten_quotes(quote).lower()  # one character for one: offsets stay
     if (
         not phrase
         or not phrase.isascii()

@@ -13,7 +13,7 @@ from quotedeck.problems import Location, Problem, error
 from quotedeck.reading import read_utf8
 
 # Curly quotes and apostrophes match their straight forms; nothing else is folded.
-_QUOTE_MARKS = str.maketrans({"“": '"', "”": '"', "„": '"', "‟": '"', "‘": "'", "’": "'", "‚": "'", "‛": "'"})
+_QUOTE_MARKS = (("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"))
 _WHITESPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
@@ -34,9 +34,17 @@ def collapse_whitespace(text: str) -> str:
     return "".join(pieces).strip()
 
 
+def straighten_quotes(text: str) -> str:
+    """Curly quotes and apostrophes made straight (str.replace: many times faster than translate)."""
+    for curly, straight in _QUOTE_MARKS:
+        if curly in text:
+            text = text.replace(curly, straight)
+    return text
+
+
 def normalize(text: str) -> str:
     """The form in which quotes are compared: one space for any whitespace, straight quotes."""
-    return collapse_whitespace(text).translate(_QUOTE_MARKS)
+    return straighten_quotes(collapse_whitespace(text))
 
 
 WORD = re.compile(r"\w+")
