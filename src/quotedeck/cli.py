@@ -36,10 +36,11 @@ def main() -> None:
     Example:
       quotedeck check            # validate cards_source/
       quotedeck build            # write build/<deck>.apkg
+      quotedeck preview          # see every card as a phone shows it
     """
 
 
-@main.command()
+@main.command("build")
 @SOURCE
 @click.option(
     "-o", "--out", type=click.Path(path_type=Path), help="Where to write the .apkg [default: build/<deck>.apkg]."
@@ -106,9 +107,6 @@ def check(source: Path) -> None:
     _print_warnings(warnings)
     cards = sum(len(s.note.ordinals) for s in the_plan.notes)
     click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
-
-
-main.add_command(build_command, name="build")
 
 
 class _LateBar:
