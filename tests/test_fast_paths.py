@@ -66,5 +66,5 @@ def quotes_and_spans(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int]]]]
 def test_hides_everything_as_char_by_char(case: tuple[str, list[list[tuple[int, int]]]]) -> None:
     quote, span_lists = case
     phrase = Phrase("x", "", Location(Path("cards.yaml")))
-    deletions = [Deletion(number, phrase, tuple(found)) for number, found in enumerate(span_lists, start=1)]
+    deletions = [Deletion(number, phrase, tuple(found), "x") for number, found in enumerate(span_lists, start=1)]
     assert _hides_everything(quote, deletions) == hides_everything_char_by_char(quote, deletions)

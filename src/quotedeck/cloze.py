@@ -25,6 +25,7 @@ class Deletion:
     ordinal: int
     phrase: Phrase
     spans: tuple[tuple[int, int], ...]
+    key: str  # phrase_key(phrase.text)
 
 
 def phrase_key(text: str) -> str:
@@ -93,7 +94,8 @@ def find_deletions(
     problems: list[Problem] = []
     seen: dict[str, Phrase] = {}
     for phrase in phrases:
-        first = seen.setdefault(phrase_key(phrase.text), phrase)
+        key = phrase_key(phrase.text)
+        first = seen.setdefault(key, phrase)
         if first is not phrase:
             problems.append(
                 error(
@@ -113,7 +115,7 @@ def find_deletions(
                 )
             )
             continue
-        deletions.append(Deletion(ordinals[phrase_key(phrase.text)], phrase, spans))
+        deletions.append(Deletion(ordinals[key], phrase, spans, key))
     problems.extend(_overlaps(deletions))
     if deletions and not problems and _hides_everything(quote, deletions):
         problems.append(

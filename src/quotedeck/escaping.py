@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import html
+import re
 
 from quotedeck.cloze import Deletion
+
+# What escape_text changes; most text has none of it, and is then returned as it is.
+_SPECIAL = re.compile(r"[&<>{}\n]")
 
 
 def escape_text(text: str) -> str:
     """HTML-escape `text`; braces too, so that no `{{c1::…}}` can be typed into a card."""
+    if _SPECIAL.search(text) is None:
+        return text
     escaped = html.escape(text, quote=False).replace("{", "&#123;").replace("}", "&#125;")
     return escaped.replace("\n", "<br>")
 

@@ -6,7 +6,7 @@ import functools
 import hashlib
 from dataclasses import dataclass
 
-from quotedeck.cloze import Deletion, phrase_key
+from quotedeck.cloze import Deletion
 from quotedeck.escaping import cloze_html, escape_text
 from quotedeck.ids import note_guid, slugify
 from quotedeck.model import Card, Kind
@@ -49,6 +49,11 @@ def also_html(names: tuple[str, ...]) -> str:
     return " · ".join(f"<bdi>{escape_text(name)}</bdi>" for name in names)
 
 
+@functools.cache  # every card of a card file cites the same title
+def _source_tag(title: str) -> str:
+    return f"source::{slugify(title)}"
+
+
 def build_note(
     card: Card, shown_quote: str, deletions: list[Deletion], paragraph: int, deck_name: str, deck_tags: tuple[str, ...]
 ) -> NoteSpec:
@@ -73,7 +78,7 @@ def build_note(
         values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, "")
     if len(values) != len(NOTETYPES[card.kind].fields):  # pragma: no cover - a programming error
         raise ValueError("field values do not match the notetype")
-    tags = (*deck_tags, *card.tags, f"quotedeck::{card.kind.value}", f"source::{slugify(card.source.title)}")
+    tags = (*deck_tags, *card.tags, f"quotedeck::{card.kind.value}", _source_tag(card.source.title))
     ordered = sorted(deletions, key=lambda d: d.ordinal)
     return NoteSpec(
         card_id=card.id,
@@ -83,7 +88,7 @@ def build_note(
         fields=values,
         tags=tuple(dict.fromkeys(tags)),
         ordinals=tuple(d.ordinal for d in ordered),
-        clozes=tuple((phrase_key(d.phrase.text), d.ordinal) for d in ordered),
+        clozes=tuple((d.key, d.ordinal) for d in ordered),
         prompt=card.prompt,
         quote=shown_quote,
         location=card.location,

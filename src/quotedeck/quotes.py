@@ -69,8 +69,10 @@ def _next_start(part: str, text: SourceText, after: int) -> int:
     with text on both sides inside it, so it is a whole word of the text too)
     and checks only the places that word occurs.
     """
+    if len(text.normalized) < INDEX_FROM:
+        return text.normalized.find(part, after)
     words = list(WORD.finditer(part))[1:-1]  # the first and last may be cut from longer words
-    if len(text.normalized) < INDEX_FROM or not words:
+    if not words:
         return text.normalized.find(part, after)
     index = text.word_index
     anchor = min(words, key=lambda word: len(index.get(word.group(), ())))

@@ -24,6 +24,8 @@ _PIECE = 1 << 20
 
 
 def collapse_whitespace(text: str) -> str:
+    if len(text) <= _PIECE:  # str.split() splits at exactly the characters `\s` matches
+        return " ".join(text.split())
     pieces = []
     start = 0
     while start < len(text):
@@ -36,6 +38,8 @@ def collapse_whitespace(text: str) -> str:
 
 def straighten_quotes(text: str) -> str:
     """Curly quotes and apostrophes made straight (str.replace: many times faster than translate)."""
+    if text.isascii():  # nothing to do, known without a scan
+        return text
     for curly, straight in _QUOTE_MARKS:
         if curly in text:
             text = text.replace(curly, straight)
