@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 import quotedeck.cache
+import quotedeck.cardfiles
 from quotedeck.build import build, prepare
 from quotedeck.cache import CACHE_DIR, stamp_path
 from quotedeck.cli import main
@@ -66,13 +67,13 @@ def source(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The card files a build parses and verifies, by name."""
     seen: list[str] = []
-    check_file = quotedeck.cache.check_file
+    check_file = quotedeck.cardfiles.check_file
 
-    def counting(root: Path, path: Path, *args: object) -> quotedeck.cache.FileResult:
+    def counting(root: Path, path: Path, *args: object) -> quotedeck.cardfiles.FileResult:
         seen.append(path.name)
         return check_file(root, path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.cache, "check_file", counting)
+    monkeypatch.setattr(quotedeck.cardfiles, "check_file", counting)
     return seen
 
 
@@ -152,8 +153,8 @@ def test_up_to_date_reports_what_a_full_build_reports(source: Path) -> None:
         lambda data: data[: len(data) // 2],
         lambda data: b"not a pickle at all",
         lambda data: pickle.dumps(("some key", "some value")),  # a pickle, but not ours
-        lambda data: data[: data.index(b"\n") + 1] + pickle.dumps(("some key", "some value")),  # our header
-        lambda data: data.replace(b"cache 1", b"cache 0"),  # another format
+        lambda data: data[: data.index(b"\n", data.index(b"\n") + 1) + 1] + pickle.dumps("x"),  # our header and key
+        lambda data: data.replace(b"cache 2", b"cache 1"),  # another format
     ],
     ids=["empty", "truncated", "garbage", "foreign", "wrong-content", "old-format"],
 )
@@ -269,15 +270,15 @@ def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
 
 
 def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    check_file = quotedeck.cache.check_file
+    check_file = quotedeck.cardfiles.check_file
 
-    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.cache.FileResult:
+    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.cardfiles.FileResult:
         result = check_file(root, path, *args)  # type: ignore[arg-type]
         if path.name == "b.yaml":
             edit(path, "The place in the heart", "The place deep in the heart")
         return result
 
-    monkeypatch.setattr(quotedeck.cache, "check_file", saved_while_read)
+    monkeypatch.setattr(quotedeck.cardfiles, "check_file", saved_while_read)
     first = build(source, now=T0)
     assert first.written
     assert not stamp_path(first.output).exists()

@@ -15,10 +15,8 @@ from pathlib import Path
 
 from quotedeck.cache import (
     FileCache,
-    Hashes,
     Progress,
     Stamp,
-    file_hash,
     inputs_digest,
     load,
     read_stamp,
@@ -26,6 +24,7 @@ from quotedeck.cache import (
     write_stamp,
 )
 from quotedeck.changes import ChangeReport, Plan, plan
+from quotedeck.hashing import Hashes, file_hash
 from quotedeck.ids import slugify
 from quotedeck.lock import LOCK_FILE, Lock, read_lock
 from quotedeck.model import DeckInfo
@@ -68,13 +67,13 @@ def default_output(source: Path, deck_name: str) -> Path:
     return source.parent / "build" / f"{slugify(deck_name) or 'deck'}.apkg"
 
 
-def prepare(source: Path, now: int | None = None) -> tuple[DeckInfo, Plan, list[Problem]]:
+def prepare(source: Path, now: int | None = None, jobs: int | None = None) -> tuple[DeckInfo, Plan, list[Problem]]:
     """Everything `build` checks, without writing; raises SourceProblems on any error.
 
     Card files unchanged since the last build come from its cache, which this leaves as it is.
     """
     with _collector_paused():
-        prepared = _prepare(source, now, Hashes(), FileCache(source.parent / "build", source))
+        prepared = _prepare(source, now, Hashes(), FileCache(source.parent / "build", source), jobs=jobs)
     return prepared.deck, prepared.plan, prepared.warnings
 
 
@@ -86,18 +85,27 @@ def build(
     locked: bool = False,
     now: int | None = None,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> BuildReport:
     """Check the sources, then write the package and the lock; `progress` hears of each step.
 
     Only card files whose inputs changed since the last build are parsed and
-    verified again, and nothing is written when no input changed (see cache.py).
+    verified again, on up to `jobs` cores (see cardfiles.py), and nothing is
+    written when no input changed (see cache.py).
     """
     with _collector_paused():
-        return _build(source, out, dry_run=dry_run, locked=locked, now=now, progress=progress)
+        return _build(source, out, dry_run=dry_run, locked=locked, now=now, progress=progress, jobs=jobs)
 
 
 def _build(
-    source: Path, out: Path | None, *, dry_run: bool, locked: bool, now: int | None, progress: Progress | None
+    source: Path,
+    out: Path | None,
+    *,
+    dry_run: bool,
+    locked: bool,
+    now: int | None,
+    progress: Progress | None,
+    jobs: int | None,
 ) -> BuildReport:
     hashes = Hashes()
     deck, deck_problems = parse_deck(source)
@@ -111,7 +119,7 @@ def _build(
             return _up_to_date(stamp, output, lock_path)
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
     cache = FileCache(source.parent / "build", source)
-    prepared = _prepare(source, now, hashes, cache, progress=steps)
+    prepared = _prepare(source, now, hashes, cache, progress=steps, jobs=jobs)
     the_plan = prepared.plan
     output = out or default_output(source, prepared.deck.name)
     if locked and the_plan.report.has_changes:
@@ -153,7 +161,12 @@ def _build(
 
 
 def _prepare(
-    source: Path, now: int | None, hashes: Hashes, cache: FileCache, progress: Progress | None = None
+    source: Path,
+    now: int | None,
+    hashes: Hashes,
+    cache: FileCache,
+    progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> _Prepared:
     deck, deck_problems = parse_deck(source)
     lock = read_lock(source / LOCK_FILE)
@@ -164,7 +177,7 @@ def _prepare(
         if sources is not None:
             problems += verify(sources, lock if isinstance(lock, Lock) else Lock())[1]
         raise SourceProblems([*problems, lock] if isinstance(lock, Problem) else problems)
-    loaded = load(source, deck, deck_problems, lock, cache, hashes, progress)
+    loaded = load(source, deck, deck_problems, lock, cache, hashes, progress, jobs)
     if any(p.is_error for p in loaded.problems):
         raise SourceProblems(loaded.problems)
     stamp = int(time.time()) if now is None else now

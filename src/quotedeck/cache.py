@@ -31,29 +31,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quotedeck import __version__
-from quotedeck.lock import Lock, assign_ordinals
-from quotedeck.model import DeckInfo, Sources
+from quotedeck.cardfiles import Checked, FileResult, check_files
+from quotedeck.hashing import Hashes
+from quotedeck.lock import Lock
+from quotedeck.model import DeckInfo
 from quotedeck.notes import NoteSpec
-from quotedeck.parse import card_files, check_cards, parse_card_file
+from quotedeck.parse import card_files, check_cards
 from quotedeck.problems import Location, Problem, Severity
-from quotedeck.texts import SourceText
-from quotedeck.verify import verify
 
 CACHE_DIR = ".quotedeck-cache"
-_HEADER = b"quotedeck card file cache 1\n"
+_HEADER = b"quotedeck card file cache 2\n"  # then the key on a line, then the pickle
 _STAMP_FORMAT = 1
 
 # Called with (steps done, steps in all) as a build goes.
 Progress = Callable[[int, int], None]
-
-
-def file_hash(path: Path) -> str:
-    """The file's SHA-256; a file that cannot be read hashes to the reason, so that its return shows."""
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError as exc:
-        return f"unreadable ({exc.errno})"
 
 
 @functools.cache
@@ -65,57 +56,6 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-class Hashes:
-    """Each file hashed once per build, however many card files cite it."""
-
-    def __init__(self) -> None:
-        self._known: dict[Path, str] = {}
-
-    def __call__(self, path: Path) -> str:
-        if path not in self._known:
-            self._known[path] = file_hash(path)
-        return self._known[path]
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """What one card file's cards gave, and what that depended on besides the file."""
-
-    ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set (ids must be unique across files)
-    notes: tuple[NoteSpec, ...]
-    parse_problems: tuple[Problem, ...]
-    verify_problems: tuple[Problem, ...]
-    texts: tuple[tuple[Path, str], ...]  # the texts its quotes were checked against, with their hashes
-
-    def holds_for(self, lock: Lock) -> bool:
-        """Whether `lock` gives the notes the cloze numbers they have (the only use verify makes of it)."""
-        for note in self.notes:
-            locked = lock.notes.get(note.card_id)
-            if locked is not None and all(locked.clozes.get(key) == number for key, number in note.clozes):
-                continue  # the usual case, and the lock numbers these phrases as they are
-            keys = [key for key, _ in note.clozes]  # in cloze order, which keeps the order new phrases came in
-            if assign_ordinals(keys, locked) != dict(note.clozes):
-                return False
-        return True
-
-
-def check_file(
-    root: Path, path: Path, deck: DeckInfo, lock: Lock, texts: dict[Path, SourceText], hashes: Hashes
-) -> FileResult:
-    """Parse and verify one card file."""
-    cards, parse_problems = parse_card_file(root, path, deck.name)
-    cited = sorted({card.source.text_path for card in cards})
-    text_hashes = tuple((text, hashes(text)) for text in cited)  # before reading: a later edit shows next time
-    notes, verify_problems = verify(Sources(root, deck, tuple(cards)), lock, texts)
-    return FileResult(
-        ids=tuple((card.id, card.id_location) for card in cards),
-        notes=tuple(notes),
-        parse_problems=tuple(parse_problems),
-        verify_problems=tuple(verify_problems),
-        texts=text_hashes,
-    )
-
-
 class FileCache:
     """The card file entries of one card source folder."""
 
@@ -123,7 +63,7 @@ class FileCache:
         root_key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
         self.folder = folder / CACHE_DIR / root_key
         self.used: set[str] = set()
-        self.fresh: dict[str, FileResult] = {}  # read anew in this build, to be saved if it succeeds
+        self.fresh: dict[str, Checked] = {}  # read anew in this build, to be saved if it succeeds
 
     def key(self, root: Path, path: Path, deck: DeckInfo, hashes: Hashes) -> str:
         parts = (code_fingerprint(), str(root.resolve()), str(root), str(path), deck.name, deck.tags, hashes(path))
@@ -134,12 +74,12 @@ class FileCache:
         self.used.add(key)
         try:
             data = (self.folder / key).read_bytes()
-            if not data.startswith(_HEADER):
+            if not data.startswith(_HEADER + key.encode() + b"\n"):
                 return None
-            stored_key, result = pickle.loads(data[len(_HEADER) :])
+            result = pickle.loads(data[len(_HEADER) + len(key) + 1 :])
         except Exception:  # a damaged or foreign file is no entry; the card file is read again
             return None
-        if stored_key != key or not isinstance(result, FileResult):
+        if not isinstance(result, FileResult):
             return None
         if any(hashes(text) != digest for text, digest in result.texts):
             return None
@@ -147,8 +87,9 @@ class FileCache:
 
     def save(self) -> None:
         """Keep what this build read anew, and drop the entries it did not use (older versions of its files)."""
-        for key, result in self.fresh.items():
-            _write_quietly(self.folder / key, _HEADER + pickle.dumps((key, result), protocol=pickle.HIGHEST_PROTOCOL))
+        for key, checked in self.fresh.items():
+            pickled = checked.pickled or pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
+            _write_quietly(self.folder / key, _HEADER + key.encode() + b"\n" + pickled)
         try:
             stale = [entry for entry in self.folder.iterdir() if entry.name not in self.used]
         except OSError:
@@ -176,28 +117,33 @@ def load(
     cache: FileCache,
     hashes: Hashes,
     progress: Progress | None = None,
+    jobs: int | None = None,
 ) -> Loaded:
     """What parse_sources and verify give, card file by card file, from `cache` where it holds.
 
     The problems come in the same order as theirs: the deck's, every file's
     parsing, the checks across files, then every file's verification.
     """
-    texts: dict[Path, SourceText] = {}
-    results: list[FileResult] = []
     paths = card_files(root)
-    for done, path in enumerate(paths, start=1):
-        key = cache.key(root, path, deck, hashes)
-        result = cache.get(key, lock, hashes)
-        if result is None:
-            result = cache.fresh[key] = check_file(root, path, deck, lock, texts, hashes)
-        results.append(result)
+    keys = [cache.key(root, path, deck, hashes) for path in paths]
+    results = [cache.get(key, lock, hashes) for key in keys]
+    missing = [number for number, result in enumerate(results) if result is None]
+    done = len(paths) - len(missing)
+    if progress and done:
+        progress(done, len(paths))
+    checked_files = check_files(root, [paths[n] for n in missing], deck, lock, hashes, jobs)
+    for number, checked in zip(missing, checked_files, strict=True):
+        results[number] = checked.result
+        cache.fresh[keys[number]] = checked
+        done += 1
         if progress:
             progress(done, len(paths))
-    problems = deck_problems + [p for r in results for p in r.parse_problems]
-    problems += check_cards(deck, [pair for r in results for pair in r.ids], problems)
-    problems += [p for r in results for p in r.verify_problems]
-    cited = dict(pair for r in results for pair in r.texts)
-    return Loaded([note for r in results for note in r.notes], problems, sorted(cited.items()), len(paths))
+    found = [result for result in results if result is not None]
+    problems = deck_problems + [p for r in found for p in r.parse_problems]
+    problems += check_cards(deck, [pair for r in found for pair in r.ids], problems)
+    problems += [p for r in found for p in r.verify_problems]
+    cited = dict(pair for r in found for pair in r.texts)
+    return Loaded([note for r in found for note in r.notes], problems, sorted(cited.items()), len(paths))
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,12 @@ from quotedeck.problems import OutputError, Problem, QuotedeckError, SourceProbl
 T = TypeVar("T")
 
 SOURCE = click.argument("source", default="cards_source", type=click.Path(path_type=Path, file_okay=False))
+JOBS = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Check card files in up to N processes [default: one per core, when there is much to check].",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,7 +55,10 @@ def main() -> None:
 @click.option("--locked", is_flag=True, help="Fail instead of updating quotedeck.lock (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
 @click.option("--watch", is_flag=True, help="Rebuild whenever a source file is saved (Ctrl-C stops).")
-def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, as_json: bool, watch: bool) -> None:
+@JOBS
+def build_command(
+    source: Path, out: Path | None, dry_run: bool, locked: bool, as_json: bool, watch: bool, jobs: int | None
+) -> None:
     """Build the Anki package from SOURCE (default: ./cards_source).
 
     Every quote is checked against its text first; on any error nothing is
@@ -65,7 +74,9 @@ def build_command(source: Path, out: Path | None, dry_run: bool, locked: bool, a
 
     def once() -> None:
         report = _run(
-            lambda: _with_progress(lambda bar: build(source, out, dry_run=dry_run, locked=locked, progress=bar))
+            lambda: _with_progress(
+                lambda bar: build(source, out, dry_run=dry_run, locked=locked, progress=bar, jobs=jobs)
+            )
         )
         _print_warnings(report.warnings)
         if as_json:
@@ -96,14 +107,15 @@ def _keep_going(step: Callable[[], None]) -> None:
 
 @main.command()
 @SOURCE
-def check(source: Path) -> None:
+@JOBS
+def check(source: Path, jobs: int | None) -> None:
     """Check SOURCE (default: ./cards_source) as `build` would; write nothing.
 
     \b
     Example:
       quotedeck check
     """
-    _deck, the_plan, warnings = _run(lambda: prepare(source))
+    _deck, the_plan, warnings = _run(lambda: prepare(source, jobs=jobs))
     _print_warnings(warnings)
     cards = sum(len(s.note.ordinals) for s in the_plan.notes)
     click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")

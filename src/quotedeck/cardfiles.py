@@ -1,0 +1,136 @@
+"""One card file parsed and verified: the unit a build caches, and spreads over the cores.
+
+Card files are independent of each other, and checking them is nearly all of
+a cold build's time. When there is much to check and more than one core, the
+files are checked in forked worker processes: they inherit the deck and the
+lock instead of receiving copies, and send each file's result back pickled,
+which is also the form the build cache stores.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from quotedeck.hashing import Hashes
+from quotedeck.lock import Lock, assign_ordinals
+from quotedeck.model import DeckInfo, Sources
+from quotedeck.notes import NoteSpec
+from quotedeck.parse import parse_card_file
+from quotedeck.problems import Location, Problem
+from quotedeck.texts import SourceText
+from quotedeck.verify import verify
+
+# Below this many bytes of card files to check, starting workers costs more than it saves.
+PARALLEL_FROM = 1 << 20
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """What one card file's cards gave, and what that depended on besides the file."""
+
+    ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set (ids must be unique across files)
+    notes: tuple[NoteSpec, ...]
+    parse_problems: tuple[Problem, ...]
+    verify_problems: tuple[Problem, ...]
+    texts: tuple[tuple[Path, str], ...]  # the texts its quotes were checked against, with their hashes
+
+    def holds_for(self, lock: Lock) -> bool:
+        """Whether `lock` gives the notes the cloze numbers they have (the only use verify makes of it)."""
+        for note in self.notes:
+            locked = lock.notes.get(note.card_id)
+            if locked is not None and all(locked.clozes.get(key) == number for key, number in note.clozes):
+                continue  # the usual case, and the lock numbers these phrases as they are
+            keys = [key for key, _ in note.clozes]  # in cloze order, which keeps the order new phrases came in
+            if assign_ordinals(keys, locked) != dict(note.clozes):
+                return False
+        return True
+
+
+def check_file(
+    root: Path, path: Path, deck: DeckInfo, lock: Lock, texts: dict[Path, SourceText], hashes: Hashes
+) -> FileResult:
+    """Parse and verify one card file."""
+    cards, parse_problems = parse_card_file(root, path, deck.name)
+    cited = sorted({card.source.text_path for card in cards})
+    text_hashes = tuple((text, hashes(text)) for text in cited)  # before reading: a later edit shows next time
+    notes, verify_problems = verify(Sources(root, deck, tuple(cards)), lock, texts)
+    return FileResult(
+        ids=tuple((card.id, card.id_location) for card in cards),
+        notes=tuple(notes),
+        parse_problems=tuple(parse_problems),
+        verify_problems=tuple(verify_problems),
+        texts=text_hashes,
+    )
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A card file's result, and the same pickled when a worker made it (the cache stores that)."""
+
+    result: FileResult
+    pickled: bytes | None = None
+
+
+def check_files(
+    root: Path, paths: list[Path], deck: DeckInfo, lock: Lock, hashes: Hashes, jobs: int | None = None
+) -> Iterator[Checked]:
+    """check_file for each of `paths`, in their order.
+
+    `jobs` caps the worker processes; by default there is one per core, and
+    none unless the files are big enough to be worth it.
+    """
+    workers = worker_count(paths, jobs)
+    if workers < 2:
+        texts: dict[Path, SourceText] = {}
+        for path in paths:
+            yield Checked(check_file(root, path, deck, lock, texts, hashes))
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock)) as pool:
+        for pickled in pool.map(_check_in_worker, paths):
+            yield Checked(pickle.loads(pickled), pickled)
+
+
+def worker_count(paths: list[Path], jobs: int | None) -> int:
+    """How many processes check `paths`: 1 means the build's own, and no workers."""
+    if len(paths) < 2 or sys.platform != "linux":  # forking is safe to rely on only on Linux
+        return 1
+    cores = len(os.sched_getaffinity(0))
+    if jobs is None:
+        size = sum(path.stat().st_size for path in paths)
+        jobs = cores if size >= PARALLEL_FROM else 1
+    return min(jobs, len(paths))
+
+
+@dataclass
+class _Worker:
+    """What a worker process checks every file against; it lives as long as the process."""
+
+    root: Path
+    deck: DeckInfo
+    lock: Lock
+    texts: dict[Path, SourceText]
+    hashes: Hashes
+
+
+_worker: _Worker | None = None  # set only inside a worker process, once, when it starts
+
+
+def _start_worker(root: Path, deck: DeckInfo, lock: Lock) -> None:
+    global _worker
+    _worker = _Worker(root, deck, lock, {}, Hashes())
+
+
+def _check_in_worker(path: Path) -> bytes:
+    state = _worker
+    if state is None:  # pragma: no cover - the pool starts every worker with _start_worker
+        raise RuntimeError("a card file worker was not started")
+    result = check_file(state.root, path, state.deck, state.lock, state.texts, state.hashes)
+    return pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
