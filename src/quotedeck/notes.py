@@ -29,12 +29,13 @@ class NoteSpec:
     prompt: str  # the term or question, as written: the lock uses it to spot renames
     quote: str
     location: Location
+    digest: str  # see note_digest; kept in the build cache, so that a rebuild does not hash every note again
 
-    @functools.cached_property  # kept with the note in the build cache: a rebuild does not hash every note again
-    def digest(self) -> str:
-        """Changes exactly when something Anki stores for the note changes."""
-        parts = (self.guid, self.kind.value, self.deck, *self.fields, " ".join(self.tags))
-        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+def note_digest(guid: str, kind: Kind, deck: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
+    """Changes exactly when something Anki stores for the note changes."""
+    parts = (guid, kind.value, deck, *fields, " ".join(tags))
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
 def citation(card: Card, paragraph: int) -> str:
@@ -80,16 +81,19 @@ def build_note(
         raise ValueError("field values do not match the notetype")
     tags = (*deck_tags, *card.tags, f"quotedeck::{card.kind.value}", _source_tag(card.source.title))
     ordered = sorted(deletions, key=lambda d: d.ordinal)
+    guid = note_guid(deck_name, card.id)
+    unique_tags = tuple(dict.fromkeys(tags))
     return NoteSpec(
         card_id=card.id,
-        guid=note_guid(deck_name, card.id),
+        guid=guid,
         kind=card.kind,
         deck=card.deck,
         fields=values,
-        tags=tuple(dict.fromkeys(tags)),
+        tags=unique_tags,
         ordinals=tuple(d.ordinal for d in ordered),
         clozes=tuple((d.key, d.ordinal) for d in ordered),
         prompt=card.prompt,
         quote=shown_quote,
         location=card.location,
+        digest=note_digest(guid, card.kind, card.deck, values, unique_tags),
     )

@@ -6,11 +6,15 @@ import errno
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, order=True)
-class Location:
-    """A place in a source file; line and column count from 1."""
+class Location(NamedTuple):
+    """A place in a source file; line and column count from 1.
+
+    A named tuple rather than a dataclass: every card has several, and the
+    build cache stores them all, so making and unpickling them must be cheap.
+    """
 
     path: Path
     line: int = 1
