@@ -10,10 +10,14 @@ quotedeck builds cold (no cache, no stamp; the lock of the previous build is
 there, as in a fresh clone); one card's definition is edited and quotedeck
 builds again; quotedeck builds once more with nothing changed. Times are wall
 clock around `quotedeck.build.build` and around genanki's Note() and
-write_to_file; the garbage collector runs between timed steps, not inside them.
-Peak memory is measured in one more, untimed, run of each step with tracemalloc
-(Python allocations, SQLite's own excluded for both); genanki's run includes
-making the notes' field text, which quotedeck's includes too.
+write_to_file, with the CPU time of the process and of any worker processes
+beside them; the garbage collector runs between timed steps, not inside them.
+
+Peak memory is measured in more, untimed, runs of each step, two ways:
+tracemalloc (Python allocations of this process; SQLite's own and worker
+processes' excluded), and resident memory (the step alone in a fresh process:
+its peak RSS, plus its largest worker's for each worker it started). genanki's
+run includes making the notes' field text, which quotedeck's includes too.
 """
 
 from __future__ import annotations
@@ -22,12 +26,16 @@ import argparse
 import cProfile
 import gc
 import hashlib
+import json
 import os
+import pickle
 import platform
 import pstats
 import random
+import resource
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,8 +47,10 @@ import genanki
 from generate import AUTHOR, SynthCard, SynthText, cloze_field, edit_one_card, generate
 
 from quotedeck.build import BuildReport, build
+from quotedeck.cardfiles import worker_count
 from quotedeck.model import Kind
 from quotedeck.notetypes import NOTETYPES
+from quotedeck.parse import card_files
 from quotedeck.quotes import QuoteMiss, find_quote
 from quotedeck.texts import parse_text
 
@@ -83,11 +93,19 @@ def genanki_notes(cards: list[SynthCard], texts: list[SynthText]) -> Callable[[P
     return write
 
 
-def timed(step: Callable[[], object]) -> float:
+def cpu_seconds() -> float:
+    """CPU time of this process and of the worker processes it has waited for."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed(step: Callable[[], object], cpu: list[float]) -> float:
+    """The step's wall-clock time; its CPU time is appended to `cpu`."""
     gc.collect()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), cpu_seconds()
     step()
     elapsed = time.perf_counter() - start
+    cpu.append(cpu_seconds() - start_cpu)
     gc.collect()  # what the step left for the collector is its cost too, but not the next step's
     return elapsed
 
@@ -100,6 +118,38 @@ def peak_memory(step: Callable[[], object]) -> int:
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+
+
+def peak_rss(bench: Bench, step: str) -> int:
+    """The step's peak resident memory, in a fresh process: that process's own peak, plus the
+    largest worker's peak for each worker it started (an upper bound: it counts the pages
+    workers share with their parent twice, and adds peaks that need not coincide)."""
+    command = [sys.executable, __file__, "--peak-rss-of", step, "--workdir", str(bench.work)]
+    if bench.jobs:
+        command += ["--jobs", str(bench.jobs)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}
+    )
+    measured = json.loads(done.stdout)
+    return int(measured["self"] + measured["workers"] * measured["largest_worker"])
+
+
+def measure_rss_of(step: str, work: Path, jobs: int | None) -> None:
+    """Run one step in this (fresh) process and print its peak memory as JSON: see peak_rss."""
+    source, raw_path = work / "cards_source", work / "raw-genanki.apkg"
+    workers = 0
+    if step == "raw":
+        with open(work / "cards.pickle", "rb") as handle:
+            cards, texts = pickle.load(handle)
+        genanki_notes(cards, texts)(raw_path)
+    else:
+        if step == "cold":
+            shutil.rmtree(work / "build", ignore_errors=True)
+            workers = worker_count(card_files(source), jobs)
+        build(source, now=NOW + 1000, jobs=jobs)
+    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps({"self": own, "workers": workers if largest else 0, "largest_worker": largest}))
 
 
 def sha(path: Path) -> str:
@@ -115,7 +165,9 @@ def mb(size: float) -> str:
 
 
 class Bench:
-    def __init__(self, work: Path, cards: int, text_mb: float, per_file: int) -> None:
+    def __init__(self, work: Path, cards: int, text_mb: float, per_file: int, jobs: int | None) -> None:
+        self.jobs = jobs
+        self.work = work
         self.source = work / "cards_source"
         self.build_dir = work / "build"
         self.raw_path = work / "raw-genanki.apkg"
@@ -133,13 +185,13 @@ class Bench:
 
     def cold(self) -> None:
         shutil.rmtree(self.build_dir, ignore_errors=True)
-        self.last = build(self.source, now=NOW + self.edits)
+        self.last = build(self.source, now=NOW + self.edits, jobs=self.jobs)
 
     def edit(self) -> None:
-        self.last = build(self.source, now=NOW + self.edits)
+        self.last = build(self.source, now=NOW + self.edits, jobs=self.jobs)
 
     def same(self) -> None:
-        self.last = build(self.source, now=NOW + self.edits)
+        self.last = build(self.source, now=NOW + self.edits, jobs=self.jobs)
 
     @property
     def output(self) -> Path:
@@ -155,39 +207,58 @@ def run(args: argparse.Namespace) -> None:
     load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load} (others' work skews times)")
     with tempfile.TemporaryDirectory(prefix="quotedeck-bench-") as tmp:
-        bench = Bench(Path(args.workdir or tmp), args.cards, args.text_mb, args.per_file)
-        first = timed(bench.cold)  # no lock yet: every card is new
+        bench = Bench(Path(args.workdir or tmp), args.cards, args.text_mb, args.per_file, args.jobs)
+        first = timed(bench.cold, [])  # no lock yet: every card is new
         print(f"first build (no lock, no cache): {first:.2f} s")
         if args.profile:
             profile(bench, args.profile)
             return
-        times: dict[str, list[float]] = {"raw": [], "cold": [], "edit": [], "same": []}
+        steps = {"raw": bench.raw, "cold": bench.cold, "edit": bench.edit, "same": bench.same}
+        times: dict[str, list[float]] = {key: [] for key in steps}
+        cpu: dict[str, list[float]] = {key: [] for key in steps}
         identical, previous = True, ""
         for _ in range(args.repeats):
-            times["raw"].append(timed(bench.raw))
-            times["cold"].append(timed(bench.cold))
-            if previous:  # the inputs of the last build: built from scratch, the same bytes?
-                identical = identical and sha(bench.output) == previous
-            bench.next_edit()
-            times["edit"].append(timed(bench.edit))
-            assert bench.last and bench.last.written and len(bench.last.changes.updated) == 1, bench.last
-            times["same"].append(timed(bench.same))
-            assert bench.last and bench.last.up_to_date, bench.last
+            for key, step in steps.items():
+                if key == "edit":
+                    bench.next_edit()
+                times[key].append(timed(step, cpu[key]))
+                if key == "cold" and previous:  # the inputs of the last build: built from scratch, the same bytes?
+                    identical = identical and sha(bench.output) == previous
+                if key == "edit":
+                    assert bench.last and bench.last.written and len(bench.last.changes.updated) == 1, bench.last
+                if key == "same":
+                    assert bench.last and bench.last.up_to_date, bench.last
             previous = sha(bench.output)
-        report(bench, times, identical, memory(bench) if not args.no_memory else None)
+        report(bench, times, cpu, identical, memory(bench) if not args.no_memory else None)
 
 
-def memory(bench: Bench) -> dict[str, int]:
+def memory(bench: Bench) -> dict[str, tuple[int, int | None]]:
+    """Each step's peak: (tracemalloc, resident memory of a fresh process and its workers)."""
+
     # genanki's run holds the notes' text too (built from the generated cards), as any program driving it must.
-    peaks = {"raw": peak_memory(lambda: genanki_notes(bench.cards, bench.texts)(bench.raw_path))}
-    peaks["cold"] = peak_memory(bench.cold)
-    bench.next_edit()
-    peaks["edit"] = peak_memory(bench.edit)
-    peaks["same"] = peak_memory(bench.same)
+    def raw() -> None:
+        genanki_notes(bench.cards, bench.texts)(bench.raw_path)
+
+    with open(bench.work / "cards.pickle", "wb") as handle:
+        pickle.dump((bench.cards, bench.texts), handle)
+    peaks = {}
+    for key, step in {"raw": raw, "cold": bench.cold, "edit": bench.edit, "same": bench.same}.items():
+        if key == "edit":
+            bench.next_edit()
+        traced = peak_memory(step)
+        if key == "edit":
+            bench.next_edit()
+        peaks[key] = (traced, peak_rss(bench, key) if key != "same" else None)
     return peaks
 
 
-def report(bench: Bench, times: dict[str, list[float]], identical: bool, peaks: dict[str, int] | None) -> None:
+def report(
+    bench: Bench,
+    times: dict[str, list[float]],
+    cpu: dict[str, list[float]],
+    identical: bool,
+    peaks: dict[str, tuple[int, int | None]] | None,
+) -> None:
     raw = statistics.median(times["raw"])
     labels = {
         "raw": "raw genanki",
@@ -195,8 +266,11 @@ def report(bench: Bench, times: dict[str, list[float]], identical: bool, peaks: 
         "edit": "quotedeck, one card edited",
         "same": "quotedeck, nothing changed",
     }
-    print(f"\n{len(bench.cards)} cards, {len(times['raw'])} repeats, medians (min-max)")
-    print(f"{'':28} {'time':>8} {'min-max':>15} {'x genanki':>10} {'target':>7} {'peak mem':>10} {'x genanki':>10}")
+    print(f"\n{len(bench.cards)} cards, {len(times['raw'])} repeats, jobs {bench.jobs or 'auto'}, medians (min-max)")
+    print(
+        f"{'':28} {'time':>8} {'min-max':>15} {'x genanki':>10} {'target':>9} {'CPU':>8}"
+        f" {'traced':>9} {'x genanki':>9} {'RSS':>9} {'x genanki':>9}"
+    )
     for key, label in labels.items():
         values = times[key]
         median = statistics.median(values)
@@ -205,11 +279,18 @@ def report(bench: Bench, times: dict[str, list[float]], identical: bool, peaks: 
         verdict = "" if target is None else f"<={target:<4} {'ok' if ratio <= target else 'MISS'}"
         memory = ""
         if peaks:
-            memory = f"{mb(peaks[key]):>10} {peaks[key] / peaks['raw']:>9.2f}x"
-            if key != "raw" and peaks[key] / peaks["raw"] > MEMORY_TARGET:
-                memory += " MISS"
+            for index in (0, 1):
+                ours, theirs = peaks[key][index], peaks["raw"][index]
+                if ours is None or not theirs:
+                    memory += f" {'-':>9} {'':>9}"
+                    continue
+                miss = key != "raw" and ours / theirs > MEMORY_TARGET
+                memory += f" {mb(ours):>9} {ours / theirs:>8.2f}{'!' if miss else 'x'}"
         spread = f"{min(values):.2f}-{max(values):.2f} s"
-        print(f"{label:28} {median:>6.2f} s {spread:>15} {ratio:>9.2f}x {verdict:>7} {memory}")
+        used = f"{statistics.median(cpu[key]):.2f} s"
+        print(f"{label:28} {median:>6.2f} s {spread:>15} {ratio:>9.2f}x {verdict:>9} {used:>8}{memory}")
+    if peaks:
+        print(f"(memory: ! marks a peak over {MEMORY_TARGET}x genanki's)")
     ours, raw_size = bench.output.stat().st_size, bench.raw_path.stat().st_size
     lock, cache = (bench.source / "quotedeck.lock").stat().st_size, folder_size(bench.build_dir / ".quotedeck-cache")
     print(f"\npackage: quotedeck {mb(ours)} (deflated), raw genanki {mb(raw_size)} (stored)")
@@ -265,12 +346,16 @@ def main() -> None:
     parser.add_argument("--text-mb", type=float, default=2.0, help="all texts together [2 MB]")
     parser.add_argument("--per-file", type=int, default=500, help="cards per card file [500]")
     parser.add_argument("--workdir", type=Path, help="keep the generated files here")
+    parser.add_argument("--jobs", type=int, help="quotedeck build --jobs [one per core, when there is much to check]")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument("--peak-rss-of", choices=["raw", "cold", "edit"], help=argparse.SUPPRESS)  # see peak_rss
     parser.add_argument("--profile", choices=["cold", "edit", "same"], help="cProfile one build instead")
     parser.add_argument("--verify-scaling", action="store_true", help="time quote verification at 1, 5, 25 MB")
     parser.add_argument("--quotes", type=int, default=20_000, help="quotes for --verify-scaling")
     args = parser.parse_args()
-    if args.verify_scaling:
+    if args.peak_rss_of:
+        measure_rss_of(args.peak_rss_of, args.workdir, args.jobs)
+    elif args.verify_scaling:
         verify_scaling(args.quotes, [1, 5, 25])
     else:
         run(args)
