@@ -1,6 +1,8 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from quotedeck.ids import is_valid_id, note_guid, slugify
+from quotedeck.ids import base91, is_valid_id, note_guid, slugify
 
 
 @pytest.mark.parametrize(
@@ -35,3 +37,22 @@ def test_guid_depends_on_deck_and_id_only() -> None:
     assert note_guid("Deck", "the-light") != note_guid("Deck", "the-creator")
     assert note_guid("Deck", "the-light") != note_guid("Other", "the-light")
     assert " " not in note_guid("Deck", "x")
+
+
+def base91_digit_by_digit(number: int) -> str:
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+    digits = []
+    while number:
+        number, rest = divmod(number, 91)
+        digits.append(alphabet[rest])
+    return "".join(reversed(digits)) or "a"
+
+
+@given(st.one_of(st.integers(0, 91**3), st.integers(0, 2**64 - 1)))
+def test_base91_writes_the_digits_one_at_a_time_would(number: int) -> None:
+    assert base91(number) == base91_digit_by_digit(number)
+
+
+def test_guids_stay_what_they_were() -> None:
+    """A note's GUID is its identity in every collection that imported it: it must never change."""
+    assert note_guid("Laitman::Awakening from Below", "the-bottom-of-the-heart") == "gyqJqAt-gB"
