@@ -185,10 +185,22 @@ def test_several_documents_are_refused(tmp_path: Path) -> None:
 
 
 def test_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
-    """PyYAML's own composer recurses and kills the interpreter on this file."""
+    """PyYAML's own composer recurses and kills the interpreter on this file; libyaml
+    (since PyYAML 6.0.4) stops at 1000 levels, but the error is still ours, at level 33."""
     depth = 200_000
     assert errors(tmp_path, "cards: " + "[" * depth + "]" * depth + "\n") == [
         f"cards_source/sample.yaml:1:{len('cards: ') + MAX_DEPTH}: error: "
+        f"values are nested more than {MAX_DEPTH} levels deep",
+        "    hint: a card file needs only a few levels",
+        "1 error(s); nothing was written",
+    ]
+
+
+def test_deep_block_nesting_is_refused_where_it_exceeds_the_limit(tmp_path: Path) -> None:
+    """Block style too (libyaml's own limit, 1000 indentation levels, is never reached)."""
+    lines = "".join(" " * level + "- \n" for level in range(1, 1200))
+    assert errors(tmp_path, "cards:\n" + lines) == [
+        f"cards_source/sample.yaml:{MAX_DEPTH + 1}:{MAX_DEPTH + 1}: error: "
         f"values are nested more than {MAX_DEPTH} levels deep",
         "    hint: a card file needs only a few levels",
         "1 error(s); nothing was written",

@@ -46,6 +46,9 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 # A card file is a mapping of cards of a few keys: five levels would do.
 MAX_DEPTH = 32
+# libyaml's own limit (1000 flow or block levels, since PyYAML 6.0.4); its
+# scanner looks ahead, so it can stop before our composer sees the 33rd level.
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 # About 40 bytes of memory per value; a 100,000-card file has about a million.
 MAX_VALUES = 2_000_000
 # Card files are written by hand; a bigger one is a mistake, and parsing it would stall the build.
@@ -96,6 +99,8 @@ def load_yaml(path: Path) -> MappingNode | Problem:
         with _collector_paused():
             node = _Composer(path, text).compose()
     except yaml.MarkedYAMLError as exc:
+        if exc.problem == LIBYAML_TOO_DEEP:
+            return _too_deep(path, text, exc)
         return _syntax_error(path, text, exc)
     except _Refused as refused:
         return replace(refused.problem, location=_within(refused.problem.location, text))
@@ -205,9 +210,7 @@ class _Composer:
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             raise self.refuse(mark, f"YAML tags ({shown}) are not supported", f"remove `{shown}`; write plain text")
         if depth >= MAX_DEPTH:
-            raise self.refuse(
-                mark, f"values are nested more than {MAX_DEPTH} levels deep", "a card file needs only a few levels"
-            )
+            raise self.refuse(mark, *_TOO_DEEP)
         self.values += 1
         if self.values > MAX_VALUES:
             raise self.refuse(
@@ -222,6 +225,25 @@ class _Composer:
             f"aliases (*{event.anchor}) are not supported; write the value out",
             f"copy the value{where} here instead of `*{event.anchor}`",
         )
+
+
+_TOO_DEEP = (f"values are nested more than {MAX_DEPTH} levels deep", "a card file needs only a few levels")
+
+
+def _too_deep(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """Our own refusal of a file libyaml found nested 1000 levels deep, where the
+    nesting first exceeds MAX_DEPTH: composing the text before libyaml's mark finds
+    it (the deepest level there is under libyaml's limit)."""
+    mark = exc.problem_mark
+    if mark is not None:
+        try:
+            with _collector_paused():
+                _Composer(path, text[: mark.index]).compose()
+        except _Refused as refused:  # the depth, or something refused before it
+            return replace(refused.problem, location=_within(refused.problem.location, text))
+        except yaml.YAMLError:  # the cut made the rest invalid before the depth
+            pass
+    return error(_within(_at(path, mark), text), *_TOO_DEEP)
 
 
 def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
