@@ -196,12 +196,17 @@ def test_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
     ]
 
 
-def test_deep_block_nesting_is_refused_where_it_exceeds_the_limit(tmp_path: Path) -> None:
-    """Block style too (libyaml's own limit, 1000 indentation levels, is never reached)."""
-    lines = "".join(" " * level + "- \n" for level in range(1, 1200))
-    assert errors(tmp_path, "cards:\n" + lines) == [
-        f"cards_source/sample.yaml:{MAX_DEPTH + 1}:{MAX_DEPTH + 1}: error: "
-        f"values are nested more than {MAX_DEPTH} levels deep",
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("cards:\n" + "".join(" " * level + "- \n" for level in range(1, 1200)), f"{MAX_DEPTH + 1}:{MAX_DEPTH + 1}"),
+        ("cards:\n  " + "- " * 200_000 + "x\n", f"2:{2 * MAX_DEPTH + 1}"),  # 200,000 levels on one line
+    ],
+    ids=["indented", "one-line"],
+)
+def test_deep_block_nesting_is_refused_without_crashing(tmp_path: Path, text: str, where: str) -> None:
+    assert errors(tmp_path, text) == [
+        f"cards_source/sample.yaml:{where}: error: values are nested more than {MAX_DEPTH} levels deep",
         "    hint: a card file needs only a few levels",
         "1 error(s); nothing was written",
     ]
