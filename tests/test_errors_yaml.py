@@ -185,11 +185,28 @@ def test_several_documents_are_refused(tmp_path: Path) -> None:
 
 
 def test_deep_nesting_is_refused_without_crashing(tmp_path: Path) -> None:
-    """PyYAML's own composer recurses and kills the interpreter on this file."""
+    """PyYAML's own composer recurses and kills the interpreter on this file; libyaml
+    (since PyYAML 6.0.4) stops at 1000 levels, but the error is still ours, at level 33."""
     depth = 200_000
     assert errors(tmp_path, "cards: " + "[" * depth + "]" * depth + "\n") == [
         f"cards_source/sample.yaml:1:{len('cards: ') + MAX_DEPTH}: error: "
         f"values are nested more than {MAX_DEPTH} levels deep",
+        "    hint: a card file needs only a few levels",
+        "1 error(s); nothing was written",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [
+        ("cards:\n" + "".join(" " * level + "- \n" for level in range(1, 1200)), f"{MAX_DEPTH + 1}:{MAX_DEPTH + 1}"),
+        ("cards:\n  " + "- " * 200_000 + "x\n", f"2:{2 * MAX_DEPTH + 1}"),  # 200,000 levels on one line
+    ],
+    ids=["indented", "one-line"],
+)
+def test_deep_block_nesting_is_refused_without_crashing(tmp_path: Path, text: str, where: str) -> None:
+    assert errors(tmp_path, text) == [
+        f"cards_source/sample.yaml:{where}: error: values are nested more than {MAX_DEPTH} levels deep",
         "    hint: a card file needs only a few levels",
         "1 error(s); nothing was written",
     ]

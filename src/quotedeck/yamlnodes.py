@@ -5,7 +5,13 @@ here turns them into nodes. Composing here rather than with PyYAML's composer
 lets it refuse, with the place to fix, what a card file must not contain:
 aliases and anchors, tags, several documents, and nesting or size that could
 only be an accident or an attack (PyYAML's C composer recurses, and crashes
-the interpreter on a deeply nested file).
+the interpreter on a deeply nested file unless libyaml stops it first).
+
+Composing in Python costs more than parsing, so a file takes a fast path where
+it safely can: PyYAML's C composer, only on a text that cannot hold tags,
+anchors or aliases and only with a libyaml that limits nesting, its tree then
+checked for depth and size. Any other file, and any the fast path is unsure
+of, is composed here: the same tree, or the refusal with its place.
 """
 
 from __future__ import annotations
@@ -46,6 +52,9 @@ MAP_TAG = "tag:yaml.org,2002:map"
 SEQ_TAG = "tag:yaml.org,2002:seq"
 # A card file is a mapping of cards of a few keys: five levels would do.
 MAX_DEPTH = 32
+# libyaml's own limit (1000 flow or block levels, since PyYAML 6.0.4); its
+# scanner looks ahead, so it can stop before our composer sees the 33rd level.
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 # About 40 bytes of memory per value; a 100,000-card file has about a million.
 MAX_VALUES = 2_000_000
 # Card files are written by hand; a bigger one is a mistake, and parsing it would stall the build.
@@ -85,6 +94,92 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _libyaml_stops_deep_nesting() -> bool:
+    """Whether libyaml refuses nesting past 1000 levels (as it does since PyYAML
+    6.0.4), which makes the C composer safe: it recurses once a level and would
+    overflow the C stack on a deeper file; 1000 levels take some 300 KB of it,
+    well within the usual thread stacks (1 MB and more)."""
+    loader = Loader("[" * 1001)
+    try:
+        while not isinstance(loader.get_event(), StreamEndEvent):
+            pass
+    except yaml.MarkedYAMLError as exc:
+        return exc.problem == LIBYAML_TOO_DEEP
+    finally:
+        loader.dispose()
+    return False
+
+
+# The fast path needs the C composer, and only a libyaml that keeps it from crashing.
+FAST_COMPOSER = yaml.__with_libyaml__ and _libyaml_stops_deep_nesting()
+
+# A tag (`!`), an anchor (`&`) or an alias (`*`) starts a token, so it comes first
+# in the text or after a space, a line break or an indicator. After any other
+# character, `!&*` are inside a scalar (a plain scalar ends only at a space, a
+# line break, `:` or a flow indicator), so a file where this finds nothing has
+# no tags, anchors or aliases. (The class first: the search skips ahead faster.)
+_SCALAR_CHAR = r"""[^\s\ufeff\-?:,\[\]{}#&*!|>'"%@`]"""
+_MAYBE_TAG_ANCHOR_OR_ALIAS = re.compile(rf"[&*!](?<!{_SCALAR_CHAR}[&*!])")
+
+
+def _may_hold_tag_anchor_or_alias(text: str) -> bool:
+    # `in` is some 30 times faster than the search, and most files have none of them.
+    return ("!" in text or "&" in text or "*" in text) and _MAYBE_TAG_ANCHOR_OR_ALIAS.search(text) is not None
+
+
+class _CountingLoader(Loader):
+    """Stops the C composer past MAX_VALUES nodes, as our composer stops: it builds
+    the whole tree before the tree can be counted, and a hostile file's tree could
+    exhaust memory. It asks `resolve` for each node's tag."""
+
+    values = 0
+
+    def resolve(self, kind: type[Node], value: str | None, implicit: bool | tuple[bool, bool]) -> str:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise _TooManyValues
+        return cast(str, super().resolve(kind, value, implicit))  # type: ignore[no-untyped-call]
+
+
+class _TooManyValues(Exception):
+    pass
+
+
+def _compose_fast(text: str) -> MappingNode | None:
+    """The top-level mapping by libyaml's C composer, or None where our composer
+    must decide: it alone refuses with the place to fix, so anything unusual (a
+    syntax error, several documents, no mapping, too deep, too many values) is
+    left to it."""
+    if not FAST_COMPOSER or _may_hold_tag_anchor_or_alias(text):
+        return None
+    # libyaml makes at most about one node a character (`[?:,?:,`); counting costs
+    # a call a node, so only texts that could hold too many values are counted.
+    loader = Loader(text) if 3 * len(text) <= MAX_VALUES else _CountingLoader(text)
+    try:
+        root = loader.get_single_node()
+    except Exception:  # our composer meets the same and reports it
+        return None
+    finally:
+        loader.dispose()
+    if not isinstance(root, MappingNode):
+        return None
+    # Level by level, without recursion, the count and the depth our composer allows.
+    level: list[Node] = [root]
+    values = 0
+    for _ in range(MAX_DEPTH):
+        values += len(level)
+        below: list[Node] = []
+        for node in level:
+            if isinstance(node, MappingNode):
+                for pair in node.value:
+                    below.extend(pair)
+            elif isinstance(node, SequenceNode):
+                below.extend(node.value)
+        level = below
+    # Anything left is MAX_DEPTH levels below the root.
+    return root if not level and values <= MAX_VALUES else None
+
+
 def load_yaml(path: Path) -> MappingNode | Problem:
     """The file's top-level mapping, or the first problem that prevents reading it."""
     text = read_utf8(path, max_bytes=MAX_YAML_BYTES)
@@ -94,8 +189,12 @@ def load_yaml(path: Path) -> MappingNode | Problem:
         return error(Location(path), "the file is empty", "add the keys this file needs")
     try:
         with _collector_paused():
-            node = _Composer(path, text).compose()
+            node: Node | None = _compose_fast(text)
+            if node is None:
+                node = _Composer(path, text).compose()
     except yaml.MarkedYAMLError as exc:
+        if exc.problem == LIBYAML_TOO_DEEP:
+            return _too_deep(path, text, exc)
         return _syntax_error(path, text, exc)
     except _Refused as refused:
         return replace(refused.problem, location=_within(refused.problem.location, text))
@@ -205,9 +304,7 @@ class _Composer:
             shown = event.tag.replace("tag:yaml.org,2002:", "!!")
             raise self.refuse(mark, f"YAML tags ({shown}) are not supported", f"remove `{shown}`; write plain text")
         if depth >= MAX_DEPTH:
-            raise self.refuse(
-                mark, f"values are nested more than {MAX_DEPTH} levels deep", "a card file needs only a few levels"
-            )
+            raise self.refuse(mark, *_TOO_DEEP)
         self.values += 1
         if self.values > MAX_VALUES:
             raise self.refuse(
@@ -222,6 +319,25 @@ class _Composer:
             f"aliases (*{event.anchor}) are not supported; write the value out",
             f"copy the value{where} here instead of `*{event.anchor}`",
         )
+
+
+_TOO_DEEP = (f"values are nested more than {MAX_DEPTH} levels deep", "a card file needs only a few levels")
+
+
+def _too_deep(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """Our own refusal of a file libyaml found nested 1000 levels deep, where the
+    nesting first exceeds MAX_DEPTH: composing the text before libyaml's mark finds
+    it (the deepest level there is under libyaml's limit)."""
+    mark = exc.problem_mark
+    if mark is not None:
+        try:
+            with _collector_paused():
+                _Composer(path, text[: mark.index]).compose()
+        except _Refused as refused:  # the depth, or something refused before it
+            return replace(refused.problem, location=_within(refused.problem.location, text))
+        except yaml.YAMLError:  # the cut made the rest invalid before the depth
+            pass
+    return error(_within(_at(path, mark), text), *_TOO_DEEP)
 
 
 def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
