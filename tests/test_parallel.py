@@ -1,6 +1,11 @@
 """Card files checked in worker processes give exactly what one process gives."""
 
+import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -8,14 +13,25 @@ import pytest
 import quotedeck.cardfiles
 from quotedeck.build import build, prepare
 from quotedeck.cardfiles import worker_count
+from quotedeck.hashing import Hashes
+from quotedeck.lock import Lock
+from quotedeck.model import DeckInfo
 from quotedeck.parse import card_files
-from quotedeck.problems import SourceProblems
+from quotedeck.problems import Location, SourceProblems
 from tests.sources import run, write_source
 from tests.test_cache import CARDS, TEXTS, cold_build_bytes, edit
 
 T0 = 1_800_000_000
+DECK = DeckInfo("Test Deck", "", (), Location(Path("deck.yaml")))
 
 pytestmark = pytest.mark.skipif(worker_count([Path("a"), Path("b")], 2) < 2, reason="workers are forked on Linux only")
+
+
+def numbered_cards(files: int) -> dict[str, str]:
+    """`files` card files of one card each."""
+    card = "source: {text: texts/two.txt, title: Two}\ncards:\n  - term: the innermost point\n"
+    card += "    definition: Where the Creator is found.\n    quote: That point is the innermost point\n"
+    return {f"f{number:03}.yaml": card + f"    id: card-{number}\n" for number in range(files)}
 
 
 def twins(tmp_path: Path, cards: dict[str, str] = CARDS) -> tuple[Path, Path]:
@@ -84,3 +100,53 @@ def test_jobs_on_the_command_line(project: Path) -> None:
     assert out.startswith("Wrote build/test-deck.apkg: 2 notes, 2 cards")
     code, _, err = run("check", "--jobs", "0")
     assert code == 2 and "0 is not in the range x>=1" in err
+
+
+def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C or an error while workers check files: the build stops now, not after the last file."""
+    source = write_source(tmp_path, cards=numbered_cards(24), texts=TEXTS)
+    log = tmp_path / "checked.log"
+    check_file = quotedeck.cardfiles.check_file
+
+    def slow(root: Path, path: Path, *rest: object) -> object:
+        with log.open("a") as handle:  # the workers' appends are whole lines
+            handle.write(path.name + "\n")
+        time.sleep(0.2)
+        return check_file(root, path, *rest)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quotedeck.cardfiles, "check_file", slow)
+    paths = card_files(source)
+    results = quotedeck.cardfiles.check_files(source, paths, DECK, Lock(), Hashes(), jobs=2)
+    assert next(results).result.notes[0].card_id == "card-0"
+    results.close()  # what an exception in the build does to the generator
+    checked = log.read_text().split()
+    assert len(checked) < len(paths) // 2, checked
+
+
+def test_ctrl_c_stops_a_parallel_build_with_the_build_message_only(tmp_path: Path) -> None:
+    source = write_source(tmp_path, cards=numbered_cards(200), texts=TEXTS)
+    # The build takes its workers' results slowly: they are done, and wait for more, when Ctrl-C comes.
+    sitecustomize = tmp_path / "slow" / "sitecustomize.py"
+    sitecustomize.parent.mkdir()
+    sitecustomize.write_text(
+        "import time, quotedeck.cardfiles as c\n"
+        "class Slow(c.Checked):\n"
+        "    def __init__(self, *args):\n"
+        "        time.sleep(0.02)\n"
+        "        super().__init__(*args)\n"
+        "c.Checked = Slow\n"
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-m", "quotedeck", "build", "-j", "2", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(sitecustomize.parent), *sys.path])},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell in the background ignores it
+        process_group=0,
+    )
+    time.sleep(1.5)
+    os.killpg(child.pid, signal.SIGINT)  # as a terminal sends it: to the build and its workers
+    out, err = child.communicate(timeout=60)
+    assert (child.returncode, out, err.strip()) == (1, "", "Aborted!")
+    assert not (tmp_path / "build").exists()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -93,9 +94,12 @@ def check_files(
             yield Checked(check_file(root, path, deck, lock, texts, hashes))
         return
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock)) as pool:
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock))
+    try:
         for pickled in pool.map(_check_in_worker, paths):
             yield Checked(pickle.loads(pickled), pickled)
+    finally:  # also on Ctrl-C, or an error: the files not yet begun are left unchecked
+        pool.shutdown(cancel_futures=True)
 
 
 def worker_count(paths: list[Path], jobs: int | None) -> int:
@@ -125,6 +129,9 @@ _worker: _Worker | None = None  # set only inside a worker process, once, when i
 
 def _start_worker(root: Path, deck: DeckInfo, lock: Lock) -> None:
     global _worker
+    # Ctrl-C reaches every process of the terminal's group: the build itself stops the
+    # workers, and their own tracebacks would only bury its message.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker = _Worker(root, deck, lock, {}, Hashes())
 
 
