@@ -5,14 +5,17 @@ no temporary file is left behind, whatever fails and whenever.
 """
 
 import errno
+import io
 import os
 import sqlite3
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
+import quotedeck.atomic
 from quotedeck.build import build
 from tests.checking import run
 from tests.sources import write_source
@@ -76,14 +79,17 @@ def test_full_disk_while_writing_the_package(built: Path, monkeypatch: pytest.Mo
 
 def test_full_disk_while_writing_the_lock(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(built)
-    real_write_bytes = Path.write_bytes
 
-    def write_bytes(self: Path, data: bytes) -> int:
-        if self.name.startswith(".quotedeck.lock."):
+    class Full(io.FileIO):
+        def write(self, data: object) -> int:
             raise DISK_FULL
-        return real_write_bytes(self, data)
 
-    monkeypatch.setattr(Path, "write_bytes", write_bytes)
+    def open_(file: str | Path, mode: str = "r", *args: Any, **kwargs: Any) -> IO[Any]:
+        if Path(file).name.startswith(".quotedeck.lock.") and "w" in mode:
+            return Full(file, "w")
+        return open(file, mode, *args, **kwargs)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(quotedeck.atomic, "open", open_, raising=False)  # the lock's temporary file
     assert run("build") == (
         1,
         "",

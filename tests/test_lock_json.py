@@ -2,11 +2,12 @@
 
 import json
 from dataclasses import asdict
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype
+from quotedeck.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype, quote_digest, read_lock
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)
 numbers = st.dictionaries(text, st.integers(1, 99), max_size=3)
@@ -19,7 +20,7 @@ notes = st.builds(
     clozes=numbers,
     retired=numbers,
     prompt=text,
-    quote=text,
+    quote_digest=text,
     deck=text,
 )
 notetypes = st.builds(LockedNotetype, id=st.integers(0, 2**50), digest=text, mod=st.integers(0, 2**40))
@@ -35,3 +36,13 @@ locks = st.builds(
 def test_to_json_is_json_dumps(lock: Lock) -> None:
     expected = json.dumps({"version": LOCK_VERSION, **asdict(lock)}, indent=1, sort_keys=True, ensure_ascii=False)
     assert lock.to_json() == expected + "\n"
+
+
+def test_a_version_1_lock_is_read_with_a_digest_of_each_quote(tmp_path: Path) -> None:
+    note = {"clozes": {"x": 1}, "deck": "D", "digest": "d", "guid": "g", "kind": "term", "mod": 5, "prompt": "P"}
+    path = tmp_path / "quotedeck.lock"
+    lock = {"deck": "D", "notes": {"a": {**note, "quote": "Q q", "retired": {}}}, "notetypes": {}, "version": 1}
+    path.write_text(json.dumps(lock), encoding="utf-8")
+    assert read_lock(path) == Lock(
+        "D", {"a": LockedNote("g", "term", "d", 5, {"x": 1}, {}, "P", quote_digest("Q q"), "D")}
+    )

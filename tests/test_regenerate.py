@@ -220,6 +220,32 @@ def test_a_renamed_card_is_noticed_with_the_line_to_add(
     assert "add `id: light-gives` to this card" in result.stderr
 
 
+@pytest.mark.parametrize("version", [1, 2])
+def test_a_card_with_a_new_name_and_the_same_quote_is_noticed(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, version: int
+) -> None:
+    """Version 1 of the lock kept each quote, version 2 a digest of it: either tells a renamed card."""
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["build"])
+    lock_path = source / "quotedeck.lock"
+    if version == 1:
+        lock = json.loads(lock_path.read_text(encoding="utf-8"))
+        quotes = {"the-bottom-of-the-heart": "It’s called the bottom of the heart."}
+        for card_id, note in lock["notes"].items():
+            del note["quote_digest"]
+            note["quote"] = quotes.get(card_id, "a quote of another card")
+        lock["version"] = 1
+        lock_path.write_text(json.dumps(lock), encoding="utf-8")
+    edit(source, "term: the bottom of the heart", "term: heart")  # a prompt unlike the old one
+    result = CliRunner().invoke(main, ["build"])
+    assert result.exit_code == 0
+    assert (
+        result.stderr.splitlines()[-1]
+        == "    hint: to keep its history, add `id: the-bottom-of-the-heart` to this card"
+    )
+    assert json.loads(lock_path.read_text(encoding="utf-8"))["version"] == 2
+
+
 def test_a_removed_card_is_listed_with_how_to_find_it_in_anki(
     source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -42,12 +44,36 @@ def write_atomically(target: Path, data: bytes) -> None:
         publish(temporary, target)
 
 
+# Writes a file's content by calling the function it is given with each piece.
+Writer = Callable[[Callable[[bytes], object]], None]
+
+
+@dataclass(frozen=True)
+class Staged:
+    digest: str  # the SHA-256 of what was written
+    put: Callable[[], None] | None  # renames it over the target; None when it is what the target holds
+
+
 @contextmanager
-def staged(target: Path, data: bytes) -> Iterator[Callable[[], None]]:
-    """`data` written and flushed beside `target` now; the yielded function puts it in
-    place (a rename, which needs no space). Never put in place, it is removed."""
+def staged(target: Path, write: Writer, unless: str | None = None) -> Iterator[Staged]:
+    """What `write` writes (with the function it is given), in a temporary file beside
+    `target`, hashed on its way there.
+
+    Unless its SHA-256 is `unless` (the target's own, say), the file is flushed
+    to disk, and `put` puts it in place (a rename, which needs no space).
+    Never put in place, it is removed.
+    """
     with temporary_beside(target, ".tmp") as temporary:
-        temporary.write_bytes(data)
-        with open(temporary, "rb+") as handle:
-            os.fsync(handle.fileno())
-        yield lambda: os.replace(temporary, target)
+        digest = hashlib.sha256()
+        with open(temporary, "wb") as handle:
+
+            def out(data: bytes) -> None:
+                digest.update(data)
+                handle.write(data)
+
+            write(out)
+            unchanged = digest.hexdigest() == unless
+            if not unchanged:
+                handle.flush()
+                os.fsync(handle.fileno())
+        yield Staged(digest.hexdigest(), None if unchanged else lambda: os.replace(temporary, target))

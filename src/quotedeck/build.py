@@ -6,7 +6,6 @@ Returns data (a report) or raises a QuotedeckError; never prints.
 from __future__ import annotations
 
 import gc
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -136,10 +135,7 @@ def _build(
     )
     if dry_run:
         return report
-    lock_bytes = the_plan.lock.dump()
-    lock_hash = hashlib.sha256(lock_bytes).hexdigest()
-    changed = hashes(lock_path) != lock_hash
-    size = _write(the_plan, prepared.deck, output, lock_path, lock_bytes if changed else None)
+    size, lock_hash = _write(the_plan, prepared.deck, output, lock_path, hashes(lock_path))
     # The cache and the stamp keep only what was read as it was hashed: when an input
     # was saved during the build, they are left as they were and the next build reads it.
     if inputs is not None and _unchanged(inputs, source, output, prepared.texts, lock_hash):
@@ -227,10 +223,14 @@ def _still_holds(stamp: Stamp, inputs: str, output: Path, hashes: Hashes) -> boo
     )
 
 
-def _write(the_plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, lock: bytes | None) -> int:
+def _write(the_plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, old_lock: str) -> tuple[int, str]:
+    """The package's size, and the SHA-256 of the lock (written unless it is `old_lock`)."""
     from quotedeck.package import write_package  # genanki loads only when a package is written
 
-    return write_with_lock(lambda: write_package(the_plan, deck, output), output, lock_path, lock)
+    def package() -> int:
+        return write_package(the_plan, deck, output)
+
+    return write_with_lock(package, output, lock_path, the_plan.write_lock, old_lock)
 
 
 @contextmanager

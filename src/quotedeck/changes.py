@@ -7,23 +7,41 @@ gets a newer one. That is also what makes an unchanged build byte-identical.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from quotedeck.lock import Lock, LockedNote, LockedNotetype
+from quotedeck.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, quote_digest, write_lock
 from quotedeck.notes import NoteSpec
 from quotedeck.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import Location, Problem, warning
 
-# How alike two cards must be (0-100) for a vanished one to count as renamed.
+# How alike two cards' prompts must be (0-100) for a vanished one to count as renamed;
+# the same quote is enough too.
 RENAME_SIMILARITY = 80
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class StampedNote:
     note: NoteSpec
     mod: int
+    retired: dict[str, int] = field(default_factory=lambda: NO_RETIRED)  # phrase key -> its old cloze number
+
+    def locked(self) -> LockedNote:
+        """What the lock keeps of the note."""
+        note = self.note
+        return LockedNote(
+            note.guid,
+            note.kind.value,
+            note.digest,
+            self.mod,
+            dict(note.clozes),
+            self.retired,
+            note.prompt,
+            quote_digest(note.quote),
+            note.deck,
+        )
 
 
 @dataclass(frozen=True)
@@ -58,9 +76,26 @@ class ChangeReport:
 class Plan:
     notes: tuple[StampedNote, ...]
     notetypes: tuple[StampedNotetype, ...]
-    lock: Lock
+    deck: str
     report: ChangeReport
     warnings: tuple[Problem, ...]
+
+    @property
+    def lock(self) -> Lock:
+        """The lock of this build."""
+        return Lock(self.deck, dict(self._locked_notes()), self._locked_notetypes())
+
+    def write_lock(self, out: Callable[[bytes], object]) -> None:
+        """Give `out` the lock file of this build, a piece at a time: the lock's
+        records are made as they are written, never all at once."""
+        write_lock(out, self.deck, self._locked_notes(), self._locked_notetypes())
+
+    def _locked_notes(self) -> Iterator[tuple[str, LockedNote]]:
+        for stamped in sorted(self.notes, key=lambda stamped: stamped.note.card_id):
+            yield stamped.note.card_id, stamped.locked()
+
+    def _locked_notetypes(self) -> dict[str, LockedNotetype]:
+        return {t.notetype.name: LockedNotetype(t.notetype.id, t.notetype.digest, t.mod) for t in self.notetypes}
 
     @property
     def timestamp(self) -> int:
@@ -71,7 +106,7 @@ class Plan:
 def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Location, now: int) -> Plan:
     old = lock.notes if lock.deck in ("", deck_name) else {}
     stamped: list[StampedNote] = []
-    locked: dict[str, LockedNote] = {}
+    seen: set[str] = set()
     added, updated, unchanged = [], [], []
     removed_clozes: list[RemovedCloze] = []
     moves: list[Problem] = []
@@ -86,21 +121,23 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         else:
             mod = max(now, before.mod + 1)
             updated.append(note.card_id)
-        clozes = dict(note.clozes)
-        retired = dict(before.retired) if before else {}
-        for key, ordinal in before.clozes.items() if before else ():
-            if key not in clozes:
-                retired[key] = ordinal
-                removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
-        for key in clozes:
-            retired.pop(key, None)
-        stamped.append(StampedNote(note, mod))
+        retired = NO_RETIRED
+        if before is not None:
+            clozes = dict(note.clozes)
+            if before.retired or any(key not in clozes for key in before.clozes):
+                retired = dict(before.retired)
+                for key, ordinal in before.clozes.items():
+                    if key not in clozes:
+                        retired[key] = ordinal
+                        removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
+                for key in clozes:
+                    retired.pop(key, None)
+                retired = retired or NO_RETIRED
+        stamped.append(StampedNote(note, mod, retired))
+        seen.add(note.card_id)
         if before is not None and before.deck and before.deck != note.deck:
             moves.append(_moved_warning(note, before.deck))
-        locked[note.card_id] = LockedNote(
-            note.guid, note.kind.value, note.digest, mod, clozes, retired, note.prompt, note.quote, note.deck
-        )
-    removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in locked]
+    removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in seen]
     types, changed_types = _stamp_notetypes(lock, now)
     warnings = moves + _rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed})
     if lock.deck and lock.deck != deck_name:
@@ -121,12 +158,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         tuple(changed_types),
         tuple(removed_clozes),
     )
-    new_lock = Lock(
-        deck_name,
-        dict(sorted(locked.items())),
-        {t.notetype.name: LockedNotetype(t.notetype.id, t.notetype.digest, t.mod) for t in types},
-    )
-    return Plan(tuple(stamped), tuple(types), new_lock, report, tuple(warnings))
+    return Plan(tuple(stamped), tuple(types), deck_name, report, tuple(warnings))
 
 
 def _stamp_notetypes(lock: Lock, now: int) -> tuple[list[StampedNotetype], list[str]]:
@@ -153,14 +185,19 @@ def _moved_warning(note: NoteSpec, old_deck: str) -> Problem:
 
 
 def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str, LockedNote]) -> list[Problem]:
-    """A card that vanished while a similar one appeared was most likely renamed."""
+    """A card that vanished while one of its kind with the same quote, or a similar prompt, appeared
+    was most likely renamed. The lock keeps a digest of each quote, not the quote: a quote counts
+    only when it is the same."""
+    if not removed:
+        return []
     warnings = []
     by_id = {note.card_id: note for note in notes}
     for card_id in added:
         note = by_id[card_id]
+        digest = quote_digest(note.quote)
         best = max(
             (
-                (max(fuzz.ratio(note.quote, old.quote), fuzz.ratio(note.prompt, old.prompt)), old_id)
+                (100.0 if old.quote_digest == digest else fuzz.ratio(note.prompt, old.prompt), old_id)
                 for old_id, old in removed.items()
                 if old.kind == note.kind.value
             ),

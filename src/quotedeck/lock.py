@@ -3,23 +3,41 @@
 It keeps what Anki needs to see stay the same between builds: each note's
 modification time (only a newer one makes Anki apply an edit) and each
 phrase's cloze number (a card's review history belongs to its number).
+Besides, to tell a renamed card from a new one: its prompt, and a digest of
+its quote (version 1 kept the quote itself; such a lock is still read).
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from quotedeck.problems import Location, Problem, error
 from quotedeck.reading import read_utf8
 from quotedeck.sourcefiles import is_inside
 
 LOCK_FILE = "quotedeck.lock"
-LOCK_VERSION = 1
+LOCK_VERSION = 2
+_READABLE = (1, LOCK_VERSION)  # version 1 kept each note's `quote` where 2 keeps its `quote_digest`
+# Notes are written to the lock file in batches of this many.
+_BATCH = 1000
 
 
-@dataclass(frozen=True)
+# The retired phrases of every note that has none: one dict, never changed, for all of them.
+NO_RETIRED: dict[str, int] = {}
+
+
+def quote_digest(quote: str) -> str:
+    """A short digest of a card's quote as shown (whitespace collapsed): equal quotes, equal digests."""
+    return hashlib.blake2b(quote.encode(), digest_size=8).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
 class LockedNote:
     guid: str
     kind: str
@@ -28,7 +46,7 @@ class LockedNote:
     clozes: dict[str, int]  # phrase key -> cloze number
     retired: dict[str, int] = field(default_factory=dict)  # removed phrases keep their number
     prompt: str = ""
-    quote: str = ""
+    quote_digest: str = ""  # see quote_digest()
     deck: str = ""
 
 
@@ -50,34 +68,49 @@ class Lock:
         return self.dump().decode()
 
     def dump(self) -> bytes:
-        """The lock file: to_json() in UTF-8.
+        """The lock file: to_json() in UTF-8."""
+        parts: list[bytes] = []
+        self.write(parts.append)
+        return b"".join(parts)
 
-        json's indenting encoder is pure Python, and took most of the time of
-        writing a lock of 50,000 notes: the note records are put together here,
-        and encoded one by one, so that the text is in memory once.
-        """
-        notetypes = {name: vars(notetype) for name, notetype in self.notetypes.items()}
-        lines = [b"{", f' "deck": {_STRING(self.deck)},'.encode()]
-        if self.notes:
-            lines.append(b' "notes": {')
-            last = len(self.notes) - 1
-            for number, (card_id, note) in enumerate(sorted(self.notes.items())):
-                comma = "," if number < last else ""
-                lines.append(f"  {_STRING(card_id)}: {_note_json(note)}{comma}".encode())
-            lines.append(b" },")
-        else:
-            lines.append(b' "notes": {},')
-        lines += [f' "notetypes": {_json(notetypes, 1)},'.encode(), f' "version": {LOCK_VERSION}'.encode(), b"}", b""]
-        return b"\n".join(lines)
+    def write(self, out: Callable[[bytes], object]) -> None:
+        """Give the lock file to `out`, a piece at a time (see write_lock)."""
+        write_lock(out, self.deck, sorted(self.notes.items()), self.notetypes)
+
+
+def write_lock(
+    out: Callable[[bytes], object],
+    deck: str,
+    notes: Iterable[tuple[str, LockedNote]],
+    notetypes: dict[str, LockedNotetype],
+) -> None:
+    """Give `out` the lock file of these notes, in card id order, a batch of notes at a time.
+
+    json's indenting encoder is pure Python, and took most of the time of
+    writing a lock of 50,000 notes: the note records are put together here,
+    and given out as they are made, so that neither the whole text nor every
+    record need be in memory at once.
+    """
+    out(f'{{\n "deck": {_STRING(deck)},\n "notes": {{'.encode())
+    remaining, separator = iter(notes), "\n"
+    while batch := list(itertools.islice(remaining, _BATCH)):
+        out((separator + ",\n".join([f"  {_STRING(card_id)}: {_note_json(note)}" for card_id, note in batch])).encode())
+        separator = ",\n"
+    closing = "},\n" if separator == "\n" else "\n },\n"
+    records = _json({name: _fields(notetype) for name, notetype in notetypes.items()}, 1)
+    out(f'{closing} "notetypes": {records},\n "version": {LOCK_VERSION}\n}}\n'.encode())
 
 
 _STRING = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (ensure_ascii=False)
 _NOTE_FIELDS = [(f'"{f.name}": ', f.name) for f in sorted(fields(LockedNote), key=lambda f: f.name)]
 
 
+def _fields(record: LockedNote | LockedNotetype) -> dict[str, object]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}
+
+
 def _note_json(note: LockedNote) -> str:
-    values = vars(note)
-    return "{\n   " + ",\n   ".join([key + _value(values[name]) for key, name in _NOTE_FIELDS]) + "\n  }"
+    return "{\n   " + ",\n   ".join([key + _value(getattr(note, name)) for key, name in _NOTE_FIELDS]) + "\n  }"
 
 
 def _value(value: object) -> str:
@@ -110,17 +143,35 @@ def read_lock(path: Path) -> Lock | Problem:
         return text
     try:
         data = json.loads(text)
-        if data.get("version") != LOCK_VERSION:
-            raise ValueError(f"unknown version {data.get('version')!r}")
+        version = data.get("version")
+        shared: dict[object, Any] = {}
+        if version not in _READABLE:
+            raise ValueError(f"unknown version {version!r}")
         return Lock(
             deck=data["deck"],
-            notes={k: LockedNote(**v) for k, v in data["notes"].items()},
+            notes={k: _locked_note(v, version, shared) for k, v in data["notes"].items()},
             notetypes={k: LockedNotetype(**v) for k, v in data["notetypes"].items()},
         )
     except json.JSONDecodeError as exc:
         return error(Location(path, exc.lineno, exc.colno), f"the lock file is not valid JSON: {exc.msg}", _REPAIR_HINT)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return error(Location(path), f"the lock file is damaged: {exc}", _REPAIR_HINT)
+
+
+def _locked_note(values: dict[str, Any], version: int, shared: dict[object, Any]) -> LockedNote:
+    """A lock's note, which holds one copy of the values most notes share: a lock of
+    50,000 notes is in memory all through a build, beside the notes being built."""
+    if version == 1 and "quote" in values:
+        quote = values.pop("quote")
+        if not isinstance(quote, str):
+            raise TypeError(f"a quote must be a string, not {quote!r}")
+        values["quote_digest"] = quote_digest(quote)
+    for name in ("kind", "deck", "mod"):
+        if name in values:
+            values[name] = shared.setdefault(values[name], values[name])
+    if values.get("retired") == {}:
+        values["retired"] = NO_RETIRED
+    return LockedNote(**values)
 
 
 _REPAIR_HINT = "restore it from version control (git checkout -- quotedeck.lock)"

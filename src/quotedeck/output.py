@@ -8,7 +8,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from quotedeck.atomic import staged
+from quotedeck.atomic import Writer, staged
 from quotedeck.problems import OutputError
 
 PACKAGE_SUFFIX = ".apkg"
@@ -27,20 +27,25 @@ def check_output(path: Path) -> None:
             raise OutputError(path, f"{folder} is a file, not a folder", "choose another place with -o")
 
 
-def write_with_lock(write_package: Callable[[], int], output: Path, lock_path: Path, lock: bytes | None) -> int:
-    """Run `write_package` (which replaces `output` atomically) with the new lock already
-    written beside the old one; put the lock in place only once the package is.
+def write_with_lock(
+    write_package: Callable[[], int],
+    output: Path,
+    lock_path: Path,
+    write_lock: Writer,
+    old_lock: str,
+) -> tuple[int, str]:
+    """Run `write_package` (which replaces `output` atomically) with the new lock, which
+    `write_lock` gives, already written beside the old one; put the lock in place only
+    once the package is, and only if it changed (`old_lock` is the SHA-256 of the one there).
 
-    `lock` is None when it did not change. Returns what `write_package` returns.
+    Returns what `write_package` returns, and the new lock's SHA-256.
     """
     check_output(output)
     with ExitStack() as stack:
-        put_lock: Callable[[], None] | None = None
-        if lock is not None:
-            try:
-                put_lock = stack.enter_context(staged(lock_path, lock))
-            except OSError as exc:
-                raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
+        try:
+            lock = stack.enter_context(staged(lock_path, write_lock, unless=old_lock))
+        except OSError as exc:
+            raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
             size = write_package()
@@ -48,11 +53,11 @@ def write_with_lock(write_package: Callable[[], int], output: Path, lock_path: P
             raise OutputError.cannot_write(output, "the package", exc) from exc
         except sqlite3.Error as exc:  # SQLite reports a full disk itself
             raise OutputError.cannot_write(output, "the package", str(exc)) from exc
-        if put_lock is not None:
+        if lock.put is not None:
             try:
-                put_lock()
+                lock.put()
             except OSError as exc:  # a rename: all but impossible once the data is written
                 raise OutputError(
                     lock_path, f"the package was written, but not the lock: {exc.strerror}", "build again"
                 ) from exc
-    return size
+    return size, lock.digest
