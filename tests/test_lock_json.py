@@ -44,5 +44,5 @@ def test_a_version_1_lock_is_read_with_a_digest_of_each_quote(tmp_path: Path) ->
     lock = {"deck": "D", "notes": {"a": {**note, "quote": "Q q", "retired": {}}}, "notetypes": {}, "version": 1}
     path.write_text(json.dumps(lock), encoding="utf-8")
     assert read_lock(path) == Lock(
-        "D", {"a": LockedNote("g", "term", "d", 5, {"x": 1}, {}, "P", quote_digest("Q q"), "D")}
+        "D", {"a": LockedNote("g", "term", "d", 5, {"x": 1}, {}, "P", quote_digest("Q q"), "D")}, version=1
     )

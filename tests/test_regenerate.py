@@ -278,6 +278,25 @@ def test_locked_fails_when_the_lock_is_stale_and_writes_nothing(source: Path) ->
     assert sha256(first.output) == digest
 
 
+def test_locked_fails_on_a_lock_in_an_older_format_and_writes_nothing(source: Path) -> None:
+    """A lock of quotedeck's previous format is rewritten by the next build: `--locked` refuses that."""
+    build(source, now=T0)
+    lock_path = source / "quotedeck.lock"
+    lock = json.loads(lock_path.read_text(encoding="utf-8"))
+    for note in lock["notes"].values():
+        del note["quote_digest"]
+        note["quote"] = "a quote"
+    lock["version"] = 1
+    lock_path.write_text(json.dumps(lock), encoding="utf-8")
+    before = lock_path.read_bytes()
+    with pytest.raises(LockOutdated, match=r"older quotedeck \(version 1\); run `quotedeck build` once and commit"):
+        build(source, locked=True, now=T0 + DAY)
+    assert lock_path.read_bytes() == before
+    assert build(source, now=T0 + DAY).changes.has_changes is False  # the notes are as they were
+    assert json.loads(lock_path.read_text(encoding="utf-8"))["version"] == 2
+    build(source, locked=True, now=T0 + 2 * DAY)
+
+
 def test_dry_run_and_json_report(source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     CliRunner().invoke(main, ["build"])

@@ -25,7 +25,7 @@ from quotedeck.cache import (
 from quotedeck.changes import ChangeReport, Plan, plan
 from quotedeck.hashing import Hashes, file_hash
 from quotedeck.ids import slugify
-from quotedeck.lock import LOCK_FILE, Lock, read_lock
+from quotedeck.lock import LOCK_FILE, LOCK_VERSION, Lock, read_lock
 from quotedeck.model import DeckInfo
 from quotedeck.notetypes import NOTETYPES
 from quotedeck.output import write_with_lock
@@ -57,6 +57,7 @@ class _Prepared:
     plan: Plan
     warnings: list[Problem]
     source_warnings: list[Problem]  # those about the sources themselves, not about what changed
+    lock_version: int  # of the lock file read: an older format is written anew
     texts: list[tuple[Path, str]]  # every text cited, with its hash
     files: int  # card files read
 
@@ -123,6 +124,11 @@ def _build(
     output = out or default_output(source, prepared.deck.name)
     if locked and the_plan.report.has_changes:
         raise LockOutdated(_describe_changes(the_plan.report))
+    if locked and prepared.lock_version != LOCK_VERSION:
+        raise LockOutdated(
+            f"quotedeck.lock is in the format of an older quotedeck (version {prepared.lock_version}); "
+            "run `quotedeck build` once and commit the lock it writes"
+        )
     report = BuildReport(
         output=output,
         notes=len(the_plan.notes),
@@ -179,7 +185,7 @@ def _prepare(
     stamp = int(time.time()) if now is None else now
     the_plan = plan(loaded.notes, lock, deck.name, deck.location, stamp)
     warnings = loaded.problems + list(the_plan.warnings)
-    return _Prepared(deck, the_plan, warnings, loaded.problems, loaded.texts, loaded.files)
+    return _Prepared(deck, the_plan, warnings, loaded.problems, lock.version, loaded.texts, loaded.files)
 
 
 def _inputs(source: Path, output: Path, hashes: Hashes) -> Callable[[str], str]:

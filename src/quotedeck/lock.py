@@ -62,6 +62,7 @@ class Lock:
     deck: str = ""
     notes: dict[str, LockedNote] = field(default_factory=dict)
     notetypes: dict[str, LockedNotetype] = field(default_factory=dict)
+    version: int = LOCK_VERSION  # of the file it was read from: an older one is written anew
 
     def to_json(self) -> str:
         """The lock as `json.dumps(indent=1, sort_keys=True, ensure_ascii=False)` writes it."""
@@ -151,6 +152,7 @@ def read_lock(path: Path) -> Lock | Problem:
             deck=data["deck"],
             notes={k: _locked_note(v, version, shared) for k, v in data["notes"].items()},
             notetypes={k: LockedNotetype(**v) for k, v in data["notetypes"].items()},
+            version=version,
         )
     except json.JSONDecodeError as exc:
         return error(Location(path, exc.lineno, exc.colno), f"the lock file is not valid JSON: {exc.msg}", _REPAIR_HINT)
