@@ -14,7 +14,7 @@ from quotedeck.texts import straighten_quotes
 _DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"
 # The only characters outside ASCII that an ASCII letter matches when case is ignored (İ ı ſ K).
-_ASCII_CASE_TWINS = frozenset("\u0130\u0131\u017f\u212a")
+_ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -68,7 +68,7 @@ def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
         or not phrase.isascii()
         or len(folded) != len(quote)
         or " ".join(quote.split()) != quote
-        or not _ASCII_CASE_TWINS.isdisjoint(quote)
+        or (not quote.isascii() and any(twin in quote for twin in _ASCII_CASE_TWINS))
     ):
         return tuple(m.span() for m in phrase_pattern(text).finditer(quote))
     stripped = text.strip()
