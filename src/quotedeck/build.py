@@ -231,10 +231,10 @@ def _still_holds(stamp: Stamp, inputs: str, output: Path, hashes: Hashes) -> boo
 
 def _write(the_plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, old_lock: str) -> tuple[int, str]:
     """The package's size, and the SHA-256 of the lock (written unless it is `old_lock`)."""
-    from quotedeck.package import write_package  # genanki loads only when a package is written
+    from quotedeck.package import write_package_into  # genanki loads only when a package is written
 
-    def package() -> int:
-        return write_package(the_plan, deck, output)
+    def package(path: Path, collection: Path) -> None:
+        write_package_into(path, collection, the_plan, deck)
 
     return write_with_lock(package, output, lock_path, the_plan.write_lock, old_lock)
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from quotedeck.atomic import Writer, staged
+from quotedeck.atomic import Writer, publish, staged, temporary_beside
+from quotedeck.forking import forked
 from quotedeck.problems import OutputError
 
 PACKAGE_SUFFIX = ".apkg"
@@ -28,27 +29,38 @@ def check_output(path: Path) -> None:
 
 
 def write_with_lock(
-    write_package: Callable[[], int],
+    write_package: Callable[[Path, Path], None],
     output: Path,
     lock_path: Path,
     write_lock: Writer,
     old_lock: str,
 ) -> tuple[int, str]:
-    """Run `write_package` (which replaces `output` atomically) with the new lock, which
-    `write_lock` gives, already written beside the old one; put the lock in place only
-    once the package is, and only if it changed (`old_lock` is the SHA-256 of the one there).
+    """Write the package with `write_package` (given a scratch file beside `output` for the
+    package, and one for its collection) and the new lock, which `write_lock` gives, beside
+    the old one; then put the package in place, and the lock after it, only if it changed
+    (`old_lock` is the SHA-256 of the one there).
 
-    Returns what `write_package` returns, and the new lock's SHA-256.
+    The package is written in a child process, while this one writes the lock: the
+    two take about the same time, and there is more than one core.
+
+    Returns the package's size, and the new lock's SHA-256.
     """
     check_output(output)
     with ExitStack() as stack:
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            package = stack.enter_context(temporary_beside(output, PACKAGE_SUFFIX))
+            collection = stack.enter_context(temporary_beside(output, ".anki2"))
+        except OSError as exc:
+            raise OutputError.cannot_write(output, "the package", exc) from exc
+        writing = stack.enter_context(forked(lambda: write_package(package, collection)))
         try:
             lock = stack.enter_context(staged(lock_path, write_lock, unless=old_lock))
         except OSError as exc:
             raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
         try:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            size = write_package()
+            writing.result()
+            publish(package, output)
         except OSError as exc:
             raise OutputError.cannot_write(output, "the package", exc) from exc
         except sqlite3.Error as exc:  # SQLite reports a full disk itself
@@ -60,4 +72,4 @@ def write_with_lock(
                 raise OutputError(
                     lock_path, f"the package was written, but not the lock: {exc.strerror}", "build again"
                 ) from exc
-    return size, lock.digest
+    return output.stat().st_size, lock.digest

@@ -56,6 +56,15 @@ class _StampedModel(genanki.Model):  # type: ignore[misc]
 
 def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
     """Write the package to `out` atomically; return its size in bytes."""
+    with temporary_beside(out, ".apkg") as zip_path, temporary_beside(out, ".anki2") as collection:
+        write_package_into(zip_path, collection, plan, deck_info)
+        publish(zip_path, out)
+    return out.stat().st_size
+
+
+def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: DeckInfo) -> None:
+    """Write the package to `zip_path` through its collection file `collection`: both
+    scratch files of the caller's, which puts the package in place."""
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
     decks: dict[str, genanki.Deck] = {
         deck_info.name: genanki.Deck(
@@ -74,32 +83,29 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
             deck.add_model(model)
     numbered = _Numbered(by_deck, {name: deck.deck_id for name, deck in decks.items()}, plan.timestamp * 1000)
     model_ids = {kind: model.model_id for kind, model in models.items()}
-    with temporary_beside(out, ".anki2") as db_path, temporary_beside(out, ".apkg") as zip_path:
-        connection = sqlite3.connect(db_path)
-        try:
-            connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
-            connection.execute("PRAGMA synchronous = OFF")
-            cursor = connection.cursor()
-            # genanki writes the schema, the collection row and the deck and notetype JSON...
-            genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, itertools.count(numbered.first))
-            # ...and quotedeck the notes and cards, a statement for all of each: genanki's
-            # per-note inserts and checks took most of the time of a large build. The
-            # indexes are made again afterwards, from the same SQL: a quarter faster.
-            indexes = cursor.execute(
-                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
-            ).fetchall()
-            for name, _ in indexes:
-                cursor.execute(f'DROP INDEX "{name}"')
-            cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(numbered, model_ids))
-            cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _card_rows(numbered))
-            for _, sql in indexes:
-                cursor.execute(sql)
-            connection.commit()
-        finally:
-            connection.close()
-        _zip(db_path, zip_path)
-        publish(zip_path, out)
-    return out.stat().st_size
+    connection = sqlite3.connect(collection)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to recover
+        connection.execute("PRAGMA synchronous = OFF")
+        cursor = connection.cursor()
+        # genanki writes the schema, the collection row and the deck and notetype JSON...
+        genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, itertools.count(numbered.first))
+        # ...and quotedeck the notes and cards, a statement for all of each: genanki's
+        # per-note inserts and checks took most of the time of a large build. The
+        # indexes are made again afterwards, from the same SQL: a quarter faster.
+        indexes = cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+        for name, _ in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", _note_rows(numbered, model_ids))
+        cursor.executemany("INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", _card_rows(numbered))
+        for _, sql in indexes:
+            cursor.execute(sql)
+        connection.commit()
+    finally:
+        connection.close()
+    _zip(collection, zip_path)
 
 
 @dataclass(frozen=True)
