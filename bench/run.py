@@ -16,7 +16,7 @@ beside them; the garbage collector runs between timed steps, not inside them.
 Peak memory is measured in more, untimed, runs of each step, two ways:
 tracemalloc (Python allocations of this process; SQLite's own and worker
 processes' excluded), and resident memory (the step alone in a fresh process:
-its peak RSS, plus its largest worker's for each worker it started). genanki's
+its peak RSS, plus its largest child's for each child process it started). genanki's
 run includes making the notes' field text, which quotedeck's includes too.
 """
 
@@ -122,8 +122,9 @@ def peak_memory(step: Callable[[], object]) -> int:
 
 def peak_rss(bench: Bench, step: str) -> int:
     """The step's peak resident memory, in a fresh process: that process's own peak, plus the
-    largest worker's peak for each worker it started (an upper bound: it counts the pages
-    workers share with their parent twice, and adds peaks that need not coincide)."""
+    largest child's peak for each child process it started, card file workers and the
+    package writer (an upper bound: it counts the pages children share with their parent
+    twice, and adds peaks that need not coincide)."""
     command = [sys.executable, __file__, "--peak-rss-of", step, "--workdir", str(bench.work)]
     if bench.jobs:
         command += ["--jobs", str(bench.jobs)]
@@ -131,13 +132,13 @@ def peak_rss(bench: Bench, step: str) -> int:
         command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}
     )
     measured = json.loads(done.stdout)
-    return int(measured["self"] + measured["workers"] * measured["largest_worker"])
+    return int(measured["self"] + measured["children"] * measured["largest_child"])
 
 
 def measure_rss_of(step: str, work: Path, jobs: int | None) -> None:
     """Run one step in this (fresh) process and print its peak memory as JSON: see peak_rss."""
     source, raw_path = work / "cards_source", work / "raw-genanki.apkg"
-    workers = 0
+    children = 0  # the card file workers, and the child that writes the package
     if step == "raw":
         with open(work / "cards.pickle", "rb") as handle:
             cards, texts = pickle.load(handle)
@@ -146,10 +147,12 @@ def measure_rss_of(step: str, work: Path, jobs: int | None) -> None:
         if step == "cold":
             shutil.rmtree(work / "build", ignore_errors=True)
             workers = worker_count(card_files(source), jobs)
+            children = workers if workers > 1 else 0  # 1: the files are checked in the build's own process
         build(source, now=NOW + 1000, jobs=jobs)
+        children += 1
     largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"self": own, "workers": workers if largest else 0, "largest_worker": largest}))
+    print(json.dumps({"self": own, "children": children if largest else 0, "largest_child": largest}))
 
 
 def sha(path: Path) -> str:
