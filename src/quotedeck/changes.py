@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from quotedeck.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, quote_digest, write_lock
+from quotedeck.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, write_lock
 from quotedeck.notes import NoteSpec
 from quotedeck.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import Location, Problem, warning
@@ -39,7 +39,7 @@ class StampedNote:
             dict(note.clozes),
             self.retired,
             note.prompt,
-            quote_digest(note.quote),
+            note.quote_digest,
             note.deck,
         )
 
@@ -194,7 +194,7 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
     by_id = {note.card_id: note for note in notes}
     for card_id in added:
         note = by_id[card_id]
-        digest = quote_digest(note.quote)
+        digest = note.quote_digest
         best = max(
             (
                 (100.0 if old.quote_digest == digest else fuzz.ratio(note.prompt, old.prompt), old_id)

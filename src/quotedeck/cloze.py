@@ -131,6 +131,8 @@ def find_deletions(
 def _overlaps(deletions: list[Deletion]) -> list[Problem]:
     problems = []
     placed = sorted(((span, d) for d in deletions for span in d.spans), key=lambda placed: placed[0])
+    if len(placed) < 2:  # the usual card: one phrase, found once
+        return []
     for (span_a, a), (span_b, b) in itertools.pairwise(placed):
         if span_b[0] < span_a[1]:
             first, second = sorted((a, b), key=lambda d: d.phrase.location)
@@ -150,4 +152,4 @@ def _hides_everything(quote: str, deletions: list[Deletion]) -> bool:
         visible.append(quote[cursor:start])
         cursor = max(cursor, end)
     visible.append(quote[cursor:])
-    return not re.search(r"\w", ELLIPSIS.sub("", "".join(visible)))
+    return _WORD_CHAR.search(ELLIPSIS.sub("", "".join(visible))) is None

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from quotedeck.cloze import Deletion
 from quotedeck.escaping import cloze_html, escape_text
 from quotedeck.ids import note_guid, slugify
+from quotedeck.lock import quote_digest
 from quotedeck.model import Card, Kind
 from quotedeck.notetypes import NOTETYPES
 from quotedeck.problems import Location
@@ -27,7 +28,7 @@ class NoteSpec:
     ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
     clozes: tuple[tuple[str, int], ...]  # each hidden phrase's key (see phrase_key) and its cloze number
     prompt: str  # the term or question, as written: the lock uses it to spot renames
-    quote: str
+    quote_digest: str  # of the quote as shown, for the same
     location: Location
     digest: str  # see note_digest; kept in the build cache, so that a rebuild does not hash every note again
 
@@ -50,9 +51,9 @@ def also_html(names: tuple[str, ...]) -> str:
     return " · ".join(f"<bdi>{escape_text(name)}</bdi>" for name in names)
 
 
-@functools.cache  # every card of a card file cites the same title
-def _source_tag(title: str) -> str:
-    return f"source::{slugify(title)}"
+@functools.cache  # most cards of a card file have the same tags: one tuple serves them all
+def _tags(deck_tags: tuple[str, ...], card_tags: tuple[str, ...], kind: Kind, title: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys((*deck_tags, *card_tags, f"quotedeck::{kind.value}", f"source::{slugify(title)}")))
 
 
 def build_note(
@@ -79,10 +80,9 @@ def build_note(
         values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, "")
     if len(values) != len(NOTETYPES[card.kind].fields):  # pragma: no cover - a programming error
         raise ValueError("field values do not match the notetype")
-    tags = (*deck_tags, *card.tags, f"quotedeck::{card.kind.value}", _source_tag(card.source.title))
     ordered = sorted(deletions, key=lambda d: d.ordinal)
     guid = note_guid(deck_name, card.id)
-    unique_tags = tuple(dict.fromkeys(tags))
+    unique_tags = _tags(deck_tags, card.tags, card.kind, card.source.title)
     return NoteSpec(
         card_id=card.id,
         guid=guid,
@@ -93,7 +93,7 @@ def build_note(
         ordinals=tuple(d.ordinal for d in ordered),
         clozes=tuple((d.key, d.ordinal) for d in ordered),
         prompt=card.prompt,
-        quote=shown_quote,
+        quote_digest=quote_digest(shown_quote),
         location=card.location,
         digest=note_digest(guid, card.kind, card.deck, values, unique_tags),
     )
