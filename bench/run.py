@@ -14,10 +14,12 @@ write_to_file, with the CPU time of the process and of any worker processes
 beside them; the garbage collector runs between timed steps, not inside them.
 
 Peak memory is measured in more, untimed, runs of each step, two ways:
-tracemalloc (Python allocations of this process; SQLite's own and worker
-processes' excluded), and resident memory (the step alone in a fresh process:
-its peak RSS, plus its largest child's for each child process it started). genanki's
-run includes making the notes' field text, which quotedeck's includes too.
+tracemalloc (Python allocations of this process; SQLite's own and child
+processes' excluded), and PSS (the step alone in a fresh process: the highest
+sum of the proportional set sizes of that process and its children, card file
+workers and the package writer, sampled every 10 ms; interpreter and libraries
+included, pages shared after a fork counted once). genanki's run includes
+making the notes' field text, which quotedeck's includes too.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -47,10 +50,8 @@ import genanki
 from generate import AUTHOR, SynthCard, SynthText, cloze_field, edit_one_card, generate
 
 from quotedeck.build import BuildReport, build
-from quotedeck.cardfiles import worker_count
 from quotedeck.model import Kind
 from quotedeck.notetypes import NOTETYPES
-from quotedeck.parse import card_files
 from quotedeck.quotes import QuoteMiss, find_quote
 from quotedeck.texts import parse_text
 
@@ -120,39 +121,66 @@ def peak_memory(step: Callable[[], object]) -> int:
         tracemalloc.stop()
 
 
-def peak_rss(bench: Bench, step: str) -> int:
-    """The step's peak resident memory, in a fresh process: that process's own peak, plus the
-    largest child's peak for each child process it started, card file workers and the
-    package writer (an upper bound: it counts the pages children share with their parent
-    twice, and adds peaks that need not coincide)."""
-    command = [sys.executable, __file__, "--peak-rss-of", step, "--workdir", str(bench.work)]
+def peak_pss(bench: Bench, step: str) -> int:
+    """The step's peak memory, run alone in a fresh process: see measure_pss_of."""
+    command = [sys.executable, __file__, "--peak-pss-of", step, "--workdir", str(bench.work)]
     if bench.jobs:
         command += ["--jobs", str(bench.jobs)]
-    done = subprocess.run(
-        command, capture_output=True, text=True, check=True, env={**os.environ, "PYTHONHASHSEED": "0"}
-    )
-    measured = json.loads(done.stdout)
-    return int(measured["self"] + measured["children"] * measured["largest_child"])
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return int(json.loads(done.stdout)["peak"])
 
 
-def measure_rss_of(step: str, work: Path, jobs: int | None) -> None:
-    """Run one step in this (fresh) process and print its peak memory as JSON: see peak_rss."""
+def _pss(pid: int) -> int:
+    """A process's proportional set size in bytes: each page it shares counts by its share."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):  # it ended meanwhile
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def measure_pss_of(step: str, work: Path, jobs: int | None) -> None:
+    """Run one step in this (fresh) process and print as JSON the highest memory that it and
+    its children (card file workers, the package writer) held together, sampled every 10 ms
+    as the sum of their proportional set sizes (pages shared after a fork counted once)."""
     source, raw_path = work / "cards_source", work / "raw-genanki.apkg"
-    children = 0  # the card file workers, and the child that writes the package
+    me, peak, done = os.getpid(), 0, threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.wait(0.01):
+            peak = max(peak, sum(_pss(pid) for pid in [me, *_children(me)]))
+
+    sampler = threading.Thread(target=sample, daemon=True)
     if step == "raw":
         with open(work / "cards.pickle", "rb") as handle:
             cards, texts = pickle.load(handle)
+        sampler.start()
         genanki_notes(cards, texts)(raw_path)
     else:
         if step == "cold":
             shutil.rmtree(work / "build", ignore_errors=True)
-            workers = worker_count(card_files(source), jobs)
-            children = workers if workers > 1 else 0  # 1: the files are checked in the build's own process
+        sampler.start()
         build(source, now=NOW + 1000, jobs=jobs)
-        children += 1
-    largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"self": own, "children": children if largest else 0, "largest_child": largest}))
+    done.set()
+    sampler.join()
+    print(json.dumps({"peak": peak}))
 
 
 def sha(path: Path) -> str:
@@ -236,7 +264,7 @@ def run(args: argparse.Namespace) -> None:
 
 
 def memory(bench: Bench) -> dict[str, tuple[int, int | None]]:
-    """Each step's peak: (tracemalloc, resident memory of a fresh process and its workers)."""
+    """Each step's peak: (tracemalloc, PSS of a fresh process and its children)."""
 
     # genanki's run holds the notes' text too (built from the generated cards), as any program driving it must.
     def raw() -> None:
@@ -251,7 +279,7 @@ def memory(bench: Bench) -> dict[str, tuple[int, int | None]]:
         traced = peak_memory(step)
         if key == "edit":
             bench.next_edit()
-        peaks[key] = (traced, peak_rss(bench, key) if key != "same" else None)
+        peaks[key] = (traced, peak_pss(bench, key) if key != "same" else None)
     return peaks
 
 
@@ -272,7 +300,7 @@ def report(
     print(f"\n{len(bench.cards)} cards, {len(times['raw'])} repeats, jobs {bench.jobs or 'auto'}, medians (min-max)")
     print(
         f"{'':28} {'time':>8} {'min-max':>15} {'x genanki':>10} {'target':>9} {'CPU':>8}"
-        f" {'traced':>9} {'x genanki':>9} {'RSS':>9} {'x genanki':>9}"
+        f" {'traced':>9} {'x genanki':>9} {'PSS':>9} {'x genanki':>9}"
     )
     for key, label in labels.items():
         values = times[key]
@@ -351,13 +379,13 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the generated files here")
     parser.add_argument("--jobs", type=int, help="quotedeck build --jobs [one per core, when there is much to check]")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
-    parser.add_argument("--peak-rss-of", choices=["raw", "cold", "edit"], help=argparse.SUPPRESS)  # see peak_rss
+    parser.add_argument("--peak-pss-of", choices=["raw", "cold", "edit"], help=argparse.SUPPRESS)  # see peak_pss
     parser.add_argument("--profile", choices=["cold", "edit", "same"], help="cProfile one build instead")
     parser.add_argument("--verify-scaling", action="store_true", help="time quote verification at 1, 5, 25 MB")
     parser.add_argument("--quotes", type=int, default=20_000, help="quotes for --verify-scaling")
     args = parser.parse_args()
-    if args.peak_rss_of:
-        measure_rss_of(args.peak_rss_of, args.workdir, args.jobs)
+    if args.peak_pss_of:
+        measure_pss_of(args.peak_pss_of, args.workdir, args.jobs)
     elif args.verify_scaling:
         verify_scaling(args.quotes, [1, 5, 25])
     else:
