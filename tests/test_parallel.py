@@ -12,6 +12,7 @@ import pytest
 
 import quotedeck.cardfiles
 from quotedeck.build import build, prepare
+from quotedeck.cache import CACHE_DIR
 from quotedeck.cardfiles import worker_count
 from quotedeck.hashing import Hashes
 from quotedeck.lock import Lock
@@ -149,4 +150,17 @@ def test_ctrl_c_stops_a_parallel_build_with_the_build_message_only(tmp_path: Pat
     os.killpg(child.pid, signal.SIGINT)  # as a terminal sends it: to the build and its workers
     out, err = child.communicate(timeout=60)
     assert (child.returncode, out, err.strip()) == (1, "", "Aborted!")
-    assert not (tmp_path / "build").exists()
+    assert [p for p in (tmp_path / "build").rglob("*") if p.is_file()] == []  # no package, no cache entry
+
+
+def test_a_failed_parallel_build_leaves_no_cache_entries_behind(tmp_path: Path) -> None:
+    """Workers' entries wait in scratch files until the build succeeds; a failed build drops them."""
+    broken = {**CARDS, "a.yaml": CARDS["a.yaml"].replace("A person asks the Light", "A person begs the Light")}
+    source = write_source(tmp_path, cards=broken, texts=TEXTS)
+    with pytest.raises(SourceProblems):
+        build(source, now=T0, jobs=2)
+    assert [p.name for p in (tmp_path / "build").rglob("*") if p.is_file()] == []
+    edit(source / "a.yaml", "A person begs the Light", "A person asks the Light")
+    build(source, now=T0, jobs=2)
+    entries = [p.name for p in (tmp_path / "build" / CACHE_DIR).rglob("*") if p.is_file()]
+    assert len(entries) == 3 and not any(name.startswith(".") for name in entries)

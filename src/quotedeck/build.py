@@ -73,7 +73,8 @@ def prepare(source: Path, now: int | None = None, jobs: int | None = None) -> tu
     Card files unchanged since the last build come from its cache, which this leaves as it is.
     """
     with _collector_paused():
-        prepared = _prepare(source, now, Hashes(), FileCache(source.parent / "build", source), jobs=jobs)
+        cache = FileCache(source.parent / "build", source, keep=False)
+        prepared = _prepare(source, now, Hashes(), cache, jobs=jobs)
     return prepared.deck, prepared.plan, prepared.warnings
 
 
@@ -118,48 +119,48 @@ def _build(
         if stamp is not None and _still_holds(stamp, inputs(hashes(lock_path)), output, hashes):
             return _up_to_date(stamp, output, lock_path)
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
-    cache = FileCache(source.parent / "build", source)
-    prepared = _prepare(source, now, hashes, cache, progress=steps, jobs=jobs)
-    the_plan = prepared.plan
-    output = out or default_output(source, prepared.deck.name)
-    if locked and the_plan.report.has_changes:
-        raise LockOutdated(_describe_changes(the_plan.report))
-    if locked and prepared.lock_version != LOCK_VERSION:
-        raise LockOutdated(
-            f"quotedeck.lock is in the format of an older quotedeck (version {prepared.lock_version}); "
-            "run `quotedeck build` once and commit the lock it writes"
+    with FileCache(source.parent / "build", source) as cache:  # what the build does not save, it drops
+        prepared = _prepare(source, now, hashes, cache, progress=steps, jobs=jobs)
+        the_plan = prepared.plan
+        output = out or default_output(source, prepared.deck.name)
+        if locked and the_plan.report.has_changes:
+            raise LockOutdated(_describe_changes(the_plan.report))
+        if locked and prepared.lock_version != LOCK_VERSION:
+            raise LockOutdated(
+                f"quotedeck.lock is in the format of an older quotedeck (version {prepared.lock_version}); "
+                "run `quotedeck build` once and commit the lock it writes"
+            )
+        report = BuildReport(
+            output=output,
+            notes=len(the_plan.notes),
+            cards=sum(len(s.note.ordinals) for s in the_plan.notes),
+            size=0,
+            changes=the_plan.report,
+            warnings=tuple(sorted(prepared.warnings, key=Problem.sort_key)),
+            lock_path=lock_path,
+            written=False,
         )
-    report = BuildReport(
-        output=output,
-        notes=len(the_plan.notes),
-        cards=sum(len(s.note.ordinals) for s in the_plan.notes),
-        size=0,
-        changes=the_plan.report,
-        warnings=tuple(sorted(prepared.warnings, key=Problem.sort_key)),
-        lock_path=lock_path,
-        written=False,
-    )
-    if dry_run:
-        return report
-    size, lock_hash = _write(the_plan, prepared.deck, output, lock_path, hashes(lock_path))
-    # The cache and the stamp keep only what was read as it was hashed: when an input
-    # was saved during the build, they are left as they were and the next build reads it.
-    if inputs is not None and _unchanged(inputs, source, output, prepared.texts, lock_hash):
-        # What the same inputs, this lock now among them, build to: every note unchanged.
-        stamp = Stamp(
-            inputs=inputs(lock_hash),
-            texts=prepared.texts,
-            package=file_hash(output),
-            notes=report.notes,
-            cards=report.cards,
-            card_ids=[s.note.card_id for s in the_plan.notes],
-            warnings=prepared.source_warnings,
-        )
-        write_stamp(stamp_path(output), stamp)
-        cache.save()
-    if progress:
-        progress(prepared.files + 1, prepared.files + 1)
-    return BuildReport(**{**report.__dict__, "size": size, "written": True})
+        if dry_run:
+            return report
+        size, lock_hash = _write(the_plan, prepared.deck, output, lock_path, hashes(lock_path))
+        # The cache and the stamp keep only what was read as it was hashed: when an input
+        # was saved during the build, they are left as they were and the next build reads it.
+        if inputs is not None and _unchanged(inputs, source, output, prepared.texts, lock_hash):
+            # What the same inputs, this lock now among them, build to: every note unchanged.
+            stamp = Stamp(
+                inputs=inputs(lock_hash),
+                texts=prepared.texts,
+                package=file_hash(output),
+                notes=report.notes,
+                cards=report.cards,
+                card_ids=[s.note.card_id for s in the_plan.notes],
+                warnings=prepared.source_warnings,
+            )
+            write_stamp(stamp_path(output), stamp)
+            cache.save()
+        if progress:
+            progress(prepared.files + 1, prepared.files + 1)
+        return BuildReport(**{**report.__dict__, "size": size, "written": True})
 
 
 def _prepare(

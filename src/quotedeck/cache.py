@@ -59,11 +59,15 @@ def code_fingerprint() -> str:
 class FileCache:
     """The card file entries of one card source folder."""
 
-    def __init__(self, folder: Path, root: Path) -> None:
+    def __init__(self, folder: Path, root: Path, keep: bool = True) -> None:
         root_key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
         self.folder = folder / CACHE_DIR / root_key
+        self.keep = keep  # whether what is read anew may be saved (`check` never saves)
         self.used: set[str] = set()
-        self.fresh: dict[str, Checked] = {}  # read anew in this build, to be saved if it succeeds
+        # Read anew in this build, to be saved if it succeeds: the results to pickle, and the
+        # entries a worker pickled, already written to scratch files rather than held in memory.
+        self.fresh: dict[str, FileResult] = {}
+        self.staged: dict[str, Path] = {}
 
     def key(self, root: Path, path: Path, deck: DeckInfo, hashes: Hashes) -> str:
         parts = (code_fingerprint(), str(root.resolve()), str(root), str(path), deck.name, deck.tags, hashes(path))
@@ -85,11 +89,26 @@ class FileCache:
             return None
         return result if result.holds_for(lock) else None
 
+    def add(self, key: str, checked: Checked) -> None:
+        """A card file read anew in this build."""
+        if not self.keep:
+            return
+        if checked.pickled is None:
+            self.fresh[key] = checked.result
+            return
+        scratch = self.folder / f".{key}.new"
+        if _write_quietly(scratch, _HEADER + key.encode() + b"\n" + checked.pickled):
+            self.staged[key] = scratch
+
     def save(self) -> None:
         """Keep what this build read anew, and drop the entries it did not use (older versions of its files)."""
-        for key, checked in self.fresh.items():
-            pickled = checked.pickled or pickle.dumps(checked.result, protocol=pickle.HIGHEST_PROTOCOL)
+        for key, result in self.fresh.items():
+            pickled = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
             _write_quietly(self.folder / key, _HEADER + key.encode() + b"\n" + pickled)
+        for key, scratch in self.staged.items():
+            with contextlib.suppress(OSError):
+                os.replace(scratch, self.folder / key)
+        self.staged.clear()
         try:
             stale = [entry for entry in self.folder.iterdir() if entry.name not in self.used]
         except OSError:
@@ -97,6 +116,15 @@ class FileCache:
         for entry in stale:
             with contextlib.suppress(OSError):
                 entry.unlink()
+
+    def __enter__(self) -> FileCache:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Drop the scratch entries that were not saved."""
+        for scratch in self.staged.values():
+            scratch.unlink(missing_ok=True)
+        self.staged.clear()
 
 
 @dataclass(frozen=True)
@@ -134,7 +162,7 @@ def load(
     checked_files = check_files(root, [paths[n] for n in missing], deck, lock, hashes, jobs)
     for number, checked in zip(missing, checked_files, strict=True):
         results[number] = checked.result
-        cache.fresh[keys[number]] = checked
+        cache.add(keys[number], checked)
         done += 1
         if progress:
             progress(done, len(paths))
@@ -205,7 +233,7 @@ def write_stamp(path: Path, stamp: Stamp) -> None:
     _write_quietly(path, json.dumps(data, ensure_ascii=False).encode())
 
 
-def _write_quietly(path: Path, data: bytes) -> None:
+def _write_quietly(path: Path, data: bytes) -> bool:
     """Write whole or not at all, and never fail the build for it: a missing entry only costs time."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -218,4 +246,5 @@ def _write_quietly(path: Path, data: bytes) -> None:
             Path(name).unlink(missing_ok=True)
             raise
     except OSError:
-        pass
+        return False
+    return True
