@@ -164,3 +164,14 @@ def test_a_failed_parallel_build_leaves_no_cache_entries_behind(tmp_path: Path) 
     build(source, now=T0, jobs=2)
     entries = [p.name for p in (tmp_path / "build" / CACHE_DIR).rglob("*") if p.is_file()]
     assert len(entries) == 3 and not any(name.startswith(".") for name in entries)
+
+
+def test_without_workers_the_files_are_checked_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When no process can be started (too many already, say), the build still builds."""
+    alone, shared = twins(tmp_path)
+
+    def no_fork() -> int:
+        raise BlockingIOError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    assert build(shared, now=T0, jobs=2).output.read_bytes() == build(alone, now=T0, jobs=1).output.read_bytes()

@@ -88,18 +88,23 @@ def check_files(
     none unless the files are big enough to be worth it.
     """
     workers = worker_count(paths, jobs)
-    if workers < 2:
-        texts: dict[Path, SourceText] = {}
-        for path in paths:
-            yield Checked(check_file(root, path, deck, lock, texts, hashes))
-        return
-    context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock))
-    try:
-        for pickled in pool.map(_check_in_worker, paths):
-            yield Checked(pickle.loads(pickled), pickled)
-    finally:  # also on Ctrl-C, or an error: the files not yet begun are left unchecked
-        pool.shutdown(cancel_futures=True)
+    if workers > 1:
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock))
+        try:
+            pickles = pool.map(_check_in_worker, paths)  # every file is handed out now, and the workers start
+        except OSError:  # no worker to be had (too many processes, say): they are checked here
+            pool.shutdown(cancel_futures=True)
+        else:
+            try:
+                for pickled in pickles:
+                    yield Checked(pickle.loads(pickled), pickled)
+            finally:  # also on Ctrl-C, or an error: the files not yet begun are left unchecked
+                pool.shutdown(cancel_futures=True)
+            return
+    texts: dict[Path, SourceText] = {}
+    for path in paths:
+        yield Checked(check_file(root, path, deck, lock, texts, hashes))
 
 
 def worker_count(paths: list[Path], jobs: int | None) -> int:

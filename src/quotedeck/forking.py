@@ -3,8 +3,8 @@
 The child inherits everything (nothing is copied through a pipe but the
 outcome), ignores Ctrl-C (the build stops it), and sends back its result or
 its exception, which the build receives as if the step had run in place.
-Where forking is not to be relied on (anything but Linux), the step simply
-runs in place.
+Where forking is not to be relied on (anything but Linux), or fails, the step
+simply runs in place.
 """
 
 from __future__ import annotations
@@ -26,11 +26,14 @@ class Forked(Generic[T]):
     def __init__(self, step: Callable[[], T]) -> None:
         self._pid = 0
         self._outcome: tuple[bool, object] | None = None
-        if sys.platform != "linux":
+        try:
+            if sys.platform != "linux":
+                raise OSError("forking is used on Linux only")
+            reading, writing = os.pipe()
+            pid = os.fork()
+        except OSError:  # no child to be had (too many processes, say): the step runs here
             self._outcome = _run(step)
             return
-        reading, writing = os.pipe()
-        pid = os.fork()
         if pid == 0:  # the child: never returns
             os.close(reading)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
