@@ -113,9 +113,15 @@ def worker_count(paths: list[Path], jobs: int | None) -> int:
         return 1
     cores = len(os.sched_getaffinity(0))
     if jobs is None:
-        size = sum(path.stat().st_size for path in paths)
-        jobs = cores if size >= PARALLEL_FROM else 1
+        jobs = cores if sum(_size(path) for path in paths) >= PARALLEL_FROM else 1
     return min(jobs, len(paths))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # gone since it was listed: checking it will say so
+        return 0
 
 
 @dataclass
