@@ -80,11 +80,6 @@ class Plan:
     report: ChangeReport
     warnings: tuple[Problem, ...]
 
-    @property
-    def lock(self) -> Lock:
-        """The lock of this build."""
-        return Lock(self.deck, dict(self._locked_notes()), self._locked_notetypes())
-
     def write_lock(self, out: Callable[[bytes], object]) -> None:
         """Give `out` the lock file of this build, a piece at a time: the lock's
         records are made as they are written, never all at once."""
