@@ -1,5 +1,6 @@
 """Card files checked in worker processes give exactly what one process gives."""
 
+import json
 import os
 import shutil
 import signal
@@ -117,9 +118,9 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(quotedeck.cardfiles, "check_file", slow)
     paths = card_files(source)
-    results = quotedeck.cardfiles.check_files(source, paths, DECK, Lock(), Hashes(), jobs=2)
-    assert next(results).result.notes[0].card_id == "card-0"
-    results.close()  # what an exception in the build does to the generator
+    with quotedeck.cardfiles.Checking(source, paths, DECK, Lock(), Hashes(), jobs=2) as checking:
+        assert next(checking.results(Lock())).result.notes[0].card_id == "card-0"
+        # leaving the block, as an exception in the build does
     checked = log.read_text().split()
     assert len(checked) < len(paths) // 2, checked
 
@@ -175,3 +176,21 @@ def test_without_workers_the_files_are_checked_here(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(os, "fork", no_fork)
     assert build(shared, now=T0, jobs=2).output.read_bytes() == build(alone, now=T0, jobs=1).output.read_bytes()
+
+
+def test_a_card_whose_phrases_the_lock_numbers_otherwise_gets_its_old_numbers(tmp_path: Path) -> None:
+    """Workers check against no lock (the build reads it meanwhile); a file whose notes the
+    lock numbers otherwise is checked again with it, as one process would have."""
+    alone, shared = twins(tmp_path)
+    for source in (alone, shared):
+        build(source, now=T0, jobs=1)
+        # The first phrase goes: `the one who asks` keeps its number 2, and 1 stays retired.
+        edit(source / "a.yaml", "cloze: [a new force, the one who asks]", "cloze: [the one who asks]")
+        shutil.rmtree(source.parent / "build")  # a cold build: every file is checked
+    by_one = build(alone, now=T0 + 1, jobs=1)
+    by_workers = build(shared, now=T0 + 1, jobs=2)
+    assert by_workers.output.read_bytes() == by_one.output.read_bytes()
+    assert (shared / "quotedeck.lock").read_bytes() == (alone / "quotedeck.lock").read_bytes()
+    lock = json.loads((shared / "quotedeck.lock").read_text(encoding="utf-8"))
+    note = lock["notes"]["what-does-the-light-give-to-the-one-who-asks"]
+    assert (note["clozes"], note["retired"]) == ({"the one who asks": 2}, {"a new force": 1})

@@ -11,13 +11,14 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 from quotedeck.cache import (
     FileCache,
+    Loading,
     Progress,
     Stamp,
     inputs_digest,
-    load,
     read_stamp,
     stamp_path,
     write_stamp,
@@ -172,21 +173,28 @@ def _prepare(
     jobs: int | None = None,
 ) -> _Prepared:
     deck, deck_problems = parse_deck(source)
-    lock = read_lock(source / LOCK_FILE)
-    if deck is None or isinstance(lock, Problem):
-        # Nothing to build: the whole check finds every problem there is, the
-        # quotes' included (against an empty lock when it is the lock that is damaged).
-        sources, problems = parse_sources(source)
-        if sources is not None:
-            problems += verify(sources, lock if isinstance(lock, Lock) else Lock())[1]
-        raise SourceProblems([*problems, lock] if isinstance(lock, Problem) else problems)
-    loaded = load(source, deck, deck_problems, lock, cache, hashes, progress, jobs)
+    if deck is None:
+        _check_everything(source, read_lock(source / LOCK_FILE))
+    with Loading(source, deck, cache, hashes, jobs) as loading:  # card files start being checked...
+        lock = read_lock(source / LOCK_FILE)  # ...while the lock is read
+        if isinstance(lock, Problem):
+            _check_everything(source, lock)
+        loaded = loading.finish(deck_problems, lock, progress)
     if any(p.is_error for p in loaded.problems):
         raise SourceProblems(loaded.problems)
     stamp = int(time.time()) if now is None else now
     the_plan = plan(loaded.notes, lock, deck.name, deck.location, stamp)
     warnings = loaded.problems + list(the_plan.warnings)
     return _Prepared(deck, the_plan, warnings, loaded.problems, lock.version, loaded.texts, loaded.files)
+
+
+def _check_everything(source: Path, lock: Lock | Problem) -> NoReturn:
+    """Nothing to build: the whole check finds every problem there is, the quotes'
+    included (against an empty lock when it is the lock that is damaged)."""
+    sources, problems = parse_sources(source)
+    if sources is not None:
+        problems += verify(sources, lock if isinstance(lock, Lock) else Lock())[1]
+    raise SourceProblems([*problems, lock] if isinstance(lock, Problem) else problems)
 
 
 def _inputs(source: Path, output: Path, hashes: Hashes) -> Callable[[str], str]:

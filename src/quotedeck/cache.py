@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quotedeck import __version__
-from quotedeck.cardfiles import Checked, FileResult, check_files
+from quotedeck.cardfiles import Checked, Checking, FileResult
 from quotedeck.hashing import Hashes
 from quotedeck.lock import Lock
 from quotedeck.model import DeckInfo
@@ -73,8 +73,9 @@ class FileCache:
         parts = (code_fingerprint(), str(root.resolve()), str(root), str(path), deck.name, deck.tags, hashes(path))
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
-    def get(self, key: str, lock: Lock, hashes: Hashes) -> FileResult | None:
-        """The entry under `key`, if it is ours and still holds for these texts and this lock."""
+    def get(self, key: str, hashes: Hashes) -> FileResult | None:
+        """The entry under `key`, if it is ours and still holds for these texts (the lock is the
+        caller's to check: FileResult.holds_for)."""
         self.used.add(key)
         try:
             data = (self.folder / key).read_bytes()
@@ -87,7 +88,7 @@ class FileCache:
             return None
         if any(hashes(text) != digest for text, digest in result.texts):
             return None
-        return result if result.holds_for(lock) else None
+        return result
 
     def add(self, key: str, checked: Checked) -> None:
         """A card file read anew in this build."""
@@ -137,41 +138,61 @@ class Loaded:
     files: int
 
 
-def load(
-    root: Path,
-    deck: DeckInfo,
-    deck_problems: list[Problem],
-    lock: Lock,
-    cache: FileCache,
-    hashes: Hashes,
-    progress: Progress | None = None,
-    jobs: int | None = None,
-) -> Loaded:
-    """What parse_sources and verify give, card file by card file, from `cache` where it holds.
+class Loading:
+    """All card files, read through the cache, in two steps: begun before the lock is read,
+    finished with it.
 
-    The problems come in the same order as theirs: the deck's, every file's
-    parsing, the checks across files, then every file's verification.
+    Card files the cache lacks start being checked at once (in workers, where that
+    pays), against no lock, while the build reads the lock. A file whose notes the
+    lock numbers otherwise (its phrases were removed or reordered once) is then
+    checked again with the lock: what the lock decides is only cloze numbers.
     """
-    paths = card_files(root)
-    keys = [cache.key(root, path, deck, hashes) for path in paths]
-    results = [cache.get(key, lock, hashes) for key in keys]
-    missing = [number for number, result in enumerate(results) if result is None]
-    done = len(paths) - len(missing)
-    if progress and done:
-        progress(done, len(paths))
-    checked_files = check_files(root, [paths[n] for n in missing], deck, lock, hashes, jobs)
-    for number, checked in zip(missing, checked_files, strict=True):
-        results[number] = checked.result
-        cache.add(keys[number], checked)
-        done += 1
-        if progress:
-            progress(done, len(paths))
-    found = [result for result in results if result is not None]
-    problems = deck_problems + [p for r in found for p in r.parse_problems]
-    problems += check_cards(deck, [pair for r in found for pair in r.ids], problems)
-    problems += [p for r in found for p in r.verify_problems]
-    cited = dict(pair for r in found for pair in r.texts)
-    return Loaded([note for r in found for note in r.notes], problems, sorted(cited.items()), len(paths))
+
+    def __init__(self, root: Path, deck: DeckInfo, cache: FileCache, hashes: Hashes, jobs: int | None) -> None:
+        self.root, self.deck, self.cache, self.hashes = root, deck, cache, hashes
+        self.paths = card_files(root)
+        self.keys = [cache.key(root, path, deck, hashes) for path in self.paths]
+        self.results = [cache.get(key, hashes) for key in self.keys]
+        self.missing = [number for number, result in enumerate(self.results) if result is None]
+        self.checking = Checking(root, [self.paths[n] for n in self.missing], deck, Lock(), hashes, jobs)
+
+    def __enter__(self) -> Loading:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.checking.close()
+
+    def finish(self, deck_problems: list[Problem], lock: Lock, progress: Progress | None = None) -> Loaded:
+        """What parse_sources and verify give, with `lock`.
+
+        The problems come in the same order as theirs: the deck's, every file's
+        parsing, the checks across files, then every file's verification.
+        """
+        results = [result if result is not None and result.holds_for(lock) else None for result in self.results]
+        done, total = len(self.paths) - results.count(None), len(self.paths)
+        if progress and done:
+            progress(done, total)
+        for number, checked in zip(self.missing, self.checking.results(lock), strict=True):
+            if checked.result.holds_for(lock):
+                results[number] = checked.result
+                self.cache.add(self.keys[number], checked)
+                done += 1
+                if progress:
+                    progress(done, total)
+        again = [number for number, result in enumerate(results) if result is None]
+        with Checking(self.root, [self.paths[n] for n in again], self.deck, lock, self.hashes, jobs=1) as checking:
+            for number, checked in zip(again, checking.results(lock), strict=True):
+                results[number] = checked.result
+                self.cache.add(self.keys[number], checked)
+                done += 1
+                if progress:
+                    progress(done, total)
+        found = [result for result in results if result is not None]
+        problems = deck_problems + [p for r in found for p in r.parse_problems]
+        problems += check_cards(self.deck, [pair for r in found for pair in r.ids], problems)
+        problems += [p for r in found for p in r.verify_problems]
+        cited = dict(pair for r in found for pair in r.texts)
+        return Loaded([note for r in found for note in r.notes], problems, sorted(cited.items()), total)
 
 
 @dataclass(frozen=True)

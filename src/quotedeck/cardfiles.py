@@ -79,32 +79,51 @@ class Checked:
     pickled: bytes | None = None
 
 
-def check_files(
-    root: Path, paths: list[Path], deck: DeckInfo, lock: Lock, hashes: Hashes, jobs: int | None = None
-) -> Iterator[Checked]:
-    """check_file for each of `paths`, in their order.
+class Checking:
+    """Card files being checked, in their order: by worker processes that start at once, where
+    there is much to check and more than one core (`jobs` caps them), or here, one by one.
 
-    `jobs` caps the worker processes; by default there is one per core, and
-    none unless the files are big enough to be worth it.
+    Workers check against the lock they are started with. Files checked here use
+    the lock given to `results`, so that a build can start its workers before it
+    has read the lock (see FileResult.holds_for).
     """
-    workers = worker_count(paths, jobs)
-    if workers > 1:
-        context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock))
-        try:
-            pickles = pool.map(_check_in_worker, paths)  # every file is handed out now, and the workers start
-        except OSError:  # no worker to be had (too many processes, say): they are checked here
-            pool.shutdown(cancel_futures=True)
-        else:
+
+    def __init__(
+        self, root: Path, paths: list[Path], deck: DeckInfo, lock: Lock, hashes: Hashes, jobs: int | None = None
+    ) -> None:
+        self.root, self.paths, self.deck, self.hashes = root, paths, deck, hashes
+        self._pool: ProcessPoolExecutor | None = None
+        self._pickles: Iterator[bytes] = iter(())
+        workers = worker_count(paths, jobs)
+        if workers > 1:
+            context = multiprocessing.get_context("fork")
+            pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck, lock))
             try:
-                for pickled in pickles:
-                    yield Checked(pickle.loads(pickled), pickled)
-            finally:  # also on Ctrl-C, or an error: the files not yet begun are left unchecked
+                self._pickles = pool.map(_check_in_worker, paths)  # every file is handed out, the workers start
+                self._pool = pool
+            except OSError:  # no worker to be had (too many processes, say): the files are checked here
                 pool.shutdown(cancel_futures=True)
+
+    def results(self, lock: Lock) -> Iterator[Checked]:
+        if self._pool is None:
+            texts: dict[Path, SourceText] = {}
+            for path in self.paths:
+                yield Checked(check_file(self.root, path, self.deck, lock, texts, self.hashes))
             return
-    texts: dict[Path, SourceText] = {}
-    for path in paths:
-        yield Checked(check_file(root, path, deck, lock, texts, hashes))
+        for pickled in self._pickles:
+            yield Checked(pickle.loads(pickled), pickled)
+
+    def close(self) -> None:
+        """Stop the workers; the files not yet begun are left unchecked (also on Ctrl-C, or an error)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Checking:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def worker_count(paths: list[Path], jobs: int | None) -> int:
