@@ -73,6 +73,11 @@ class FileCache:
         parts = (code_fingerprint(), str(root.resolve()), str(root), str(path), deck.name, deck.tags, hashes(path))
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
+    def has(self, key: str) -> bool:
+        """Whether there is an entry under `key` (get says whether it is usable)."""
+        self.used.add(key)
+        return (self.folder / key).is_file()
+
     def get(self, key: str, hashes: Hashes) -> FileResult | None:
         """The entry under `key`, if it is ours and still holds for these texts (the lock is the
         caller's to check: FileResult.holds_for)."""
@@ -152,8 +157,8 @@ class Loading:
         self.root, self.deck, self.cache, self.hashes = root, deck, cache, hashes
         self.paths = card_files(root)
         self.keys = [cache.key(root, path, deck, hashes) for path in self.paths]
-        self.results = [cache.get(key, hashes) for key in self.keys]
-        self.missing = [number for number, result in enumerate(self.results) if result is None]
+        # Entries are only looked for now, and read once the lock is: both at once would be the peak.
+        self.missing = [number for number, key in enumerate(self.keys) if not cache.has(key)]
         self.checking = Checking(root, [self.paths[n] for n in self.missing], deck, Lock(), hashes, jobs)
 
     def __enter__(self) -> Loading:
@@ -168,7 +173,9 @@ class Loading:
         The problems come in the same order as theirs: the deck's, every file's
         parsing, the checks across files, then every file's verification.
         """
-        results = [result if result is not None and result.holds_for(lock) else None for result in self.results]
+        missing = set(self.missing)
+        results = [None if n in missing else self.cache.get(key, self.hashes) for n, key in enumerate(self.keys)]
+        results = [result if result is not None and result.holds_for(lock) else None for result in results]
         done, total = len(self.paths) - results.count(None), len(self.paths)
         if progress and done:
             progress(done, total)
