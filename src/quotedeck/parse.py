@@ -192,11 +192,12 @@ class _Reader:
         if not isinstance(node, ScalarNode) or node.tag != STR_TAG:
             self.fail(node, f"expected text, got {_describe(node)}", _text_hint(node))
             return None
-        value: str = node.value
-        if not value.strip():
+        written: str = node.value
+        value = written.strip()
+        if not value:
             self.fail(node, empty, fill)
             return None
-        control = _CONTROL_CHARS.search(value)
+        control = _CONTROL_CHARS.search(written)  # also where strip() would drop it: \x1c to \x1f are "space"
         if control:
             self.fail(
                 node,
@@ -204,7 +205,7 @@ class _Reader:
                 "remove it (YAML escapes such as \\x1f write one); a line break is a new line",
             )
             return None
-        return value.strip()
+        return value
 
     def texts(self, node: Node) -> tuple[str, ...] | None:
         """Text, or a list of texts."""

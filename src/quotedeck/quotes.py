@@ -39,7 +39,10 @@ NEAR_MISS = 75.0
 
 def fragments(quote: str) -> list[str]:
     """The quote's normalised parts between ellipses."""
-    return [part.strip() for part in ELLIPSIS.split(normalize(quote)) if part.strip()]
+    normalized = normalize(quote)
+    if "…" not in normalized and "..." not in normalized:  # nearly every quote: one part, already stripped
+        return [normalized] if normalized else []
+    return [part.strip() for part in ELLIPSIS.split(normalized) if part.strip()]
 
 
 def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
