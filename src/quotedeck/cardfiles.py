@@ -2,9 +2,10 @@
 
 Card files are independent of each other, and checking them is nearly all of
 a cold build's time. When there is much to check and more than one core, the
-files are checked in forked worker processes: they inherit the deck and the
-lock instead of receiving copies, and send each file's result back pickled,
-which is also the form the build cache stores.
+files are checked in forked worker processes: they inherit what they check
+against instead of receiving copies, start before the build has read the lock
+(see cache.Loading), and send each file's result back pickled, which is also
+the form the build cache stores.
 """
 
 from __future__ import annotations
