@@ -8,7 +8,8 @@ gets a newer one. That is also what makes an unchanged build byte-identical.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -22,11 +23,10 @@ from quotedeck.problems import Location, Problem, warning
 RENAME_SIMILARITY = 80
 
 
-@dataclass(frozen=True, slots=True)
-class StampedNote:
+class StampedNote(NamedTuple):  # a named tuple, as NoteSpec: one a note
     note: NoteSpec
     mod: int
-    retired: dict[str, int] = field(default_factory=lambda: NO_RETIRED)  # phrase key -> its old cloze number
+    retired: dict[str, int] = NO_RETIRED  # phrase key -> its old cloze number
 
     def locked(self) -> LockedNote:
         """What the lock keeps of the note."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from quotedeck.model import Phrase
 from quotedeck.problems import Problem, error
@@ -18,8 +18,7 @@ _ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"
 _WORD_CHAR = re.compile(r"\w")
 
 
-@dataclass(frozen=True)
-class Deletion:
+class Deletion(NamedTuple):  # a named tuple, as Phrase: one or more a card
     """One cloze deletion: a phrase, its Anki card number, its places in the quote."""
 
     ordinal: int

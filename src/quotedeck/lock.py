@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from quotedeck.problems import Location, Problem, error
 from quotedeck.reading import read_utf8
@@ -37,14 +37,15 @@ def quote_digest(quote: str) -> str:
     return hashlib.blake2b(quote.encode(), digest_size=8).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class LockedNote:
+class LockedNote(NamedTuple):
+    """A named tuple: a lock of 50,000 notes makes 50,000 of them each time it is read and written."""
+
     guid: str
     kind: str
     digest: str
     mod: int
     clozes: dict[str, int]  # phrase key -> cloze number
-    retired: dict[str, int] = field(default_factory=dict)  # removed phrases keep their number
+    retired: dict[str, int] = NO_RETIRED  # removed phrases keep their number
     prompt: str = ""
     quote_digest: str = ""  # see quote_digest()
     deck: str = ""
@@ -103,10 +104,10 @@ def write_lock(
 
 
 _STRING = json.encoder.encode_basestring  # a JSON string, non-ASCII kept (ensure_ascii=False)
-_NOTE_FIELDS = [(f'"{f.name}": ', f.name) for f in sorted(fields(LockedNote), key=lambda f: f.name)]
+_NOTE_FIELDS = [(f'"{name}": ', name) for name in sorted(LockedNote._fields)]
 
 
-def _fields(record: LockedNote | LockedNotetype) -> dict[str, object]:
+def _fields(record: LockedNotetype) -> dict[str, object]:
     return {f.name: getattr(record, f.name) for f in fields(record)}
 
 

@@ -6,6 +6,7 @@ import bisect
 import re
 from array import array
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from quotedeck.nearest import closest_passage, first_difference
 from quotedeck.texts import WORD, SourceText, normalize
@@ -13,8 +14,7 @@ from quotedeck.texts import WORD, SourceText, normalize
 ELLIPSIS = re.compile(r"…|\.\.\.")
 
 
-@dataclass(frozen=True)
-class QuoteMatch:
+class QuoteMatch(NamedTuple):  # a named tuple, as Phrase: one a card
     """Where a quote was found: the first occurrence, by paragraph number."""
 
     paragraph: int
