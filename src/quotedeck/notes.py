@@ -84,7 +84,7 @@ def build_note(
         values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, "")
     if len(values) != len(NOTETYPES[card.kind].fields):  # pragma: no cover - a programming error
         raise ValueError("field values do not match the notetype")
-    ordered = sorted(deletions, key=lambda d: d.ordinal)
+    ordered = sorted(deletions)  # by cloze number, which comes first and differs between a card's deletions
     guid = note_guid(deck_name, card.id)
     unique_tags = _tags(deck_tags, card.tags, card.kind, card.source.title)
     return NoteSpec(
@@ -94,8 +94,8 @@ def build_note(
         deck=card.deck,
         fields=values,
         tags=unique_tags,
-        ordinals=tuple(d.ordinal for d in ordered),
-        clozes=tuple((d.key, d.ordinal) for d in ordered),
+        ordinals=tuple([d.ordinal for d in ordered]),
+        clozes=tuple([(d.key, d.ordinal) for d in ordered]),
         prompt=card.prompt,
         quote_digest=quote_digest(shown_quote),
         location=card.location,

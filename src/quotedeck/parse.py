@@ -153,7 +153,8 @@ class _Reader:
         self.problems = problems
 
     def at(self, node: Node) -> Location:
-        return node_location(self.path, node)
+        mark = node.start_mark  # node_location, inlined: a card has several places
+        return Location(self.path, mark.line + 1, mark.column + 1) if mark else Location(self.path)
 
     def fail(self, node: Node, message: str, hint: str = "") -> None:
         self.problems.append(error(self.at(node), message, hint))
