@@ -5,6 +5,7 @@ Returns data (a report) or raises a QuotedeckError; never prints.
 
 from __future__ import annotations
 
+import functools
 import gc
 import time
 from collections.abc import Callable, Iterator
@@ -143,10 +144,12 @@ def _build(
         )
         if dry_run:
             return report
-        size, lock_hash = _write(the_plan, prepared.deck, output, lock_path, hashes(lock_path))
         # The cache and the stamp keep only what was read as it was hashed: when an input
         # was saved during the build, they are left as they were and the next build reads it.
-        if inputs is not None and _unchanged(inputs, source, output, prepared.texts, lock_hash):
+        # Every input has been read by now: they are hashed again while the package is written.
+        rehash = functools.partial(_unchanged, inputs, source, output, prepared.texts) if inputs else lambda: False
+        size, lock_hash, unchanged = _write(the_plan, prepared.deck, output, lock_path, hashes(lock_path), rehash)
+        if inputs is not None and unchanged:
             # What the same inputs, this lock now among them, build to: every note unchanged.
             stamp = Stamp(
                 inputs=inputs(lock_hash),
@@ -205,14 +208,10 @@ def _inputs(source: Path, output: Path, hashes: Hashes) -> Callable[[str], str]:
     return lambda lock_hash: inputs_digest([*fixed, lock_hash])
 
 
-def _unchanged(
-    inputs: Callable[[str], str], source: Path, output: Path, texts: list[tuple[Path, str]], lock_hash: str
-) -> bool:
-    """Every input hashed again is what it was when the build began."""
+def _unchanged(inputs: Callable[[str], str], source: Path, output: Path, texts: list[tuple[Path, str]]) -> bool:
+    """Every input but the lock (which the build writes), hashed again, is what it was when the build began."""
     again = Hashes()
-    return _inputs(source, output, again)(lock_hash) == inputs(lock_hash) and all(
-        again(text) == digest for text, digest in texts
-    )
+    return _inputs(source, output, again)("") == inputs("") and all(again(text) == digest for text, digest in texts)
 
 
 def _up_to_date(stamp: Stamp, output: Path, lock_path: Path) -> BuildReport:
@@ -238,14 +237,17 @@ def _still_holds(stamp: Stamp, inputs: str, output: Path, hashes: Hashes) -> boo
     )
 
 
-def _write(the_plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, old_lock: str) -> tuple[int, str]:
-    """The package's size, and the SHA-256 of the lock (written unless it is `old_lock`)."""
+def _write(
+    the_plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, old_lock: str, meanwhile: Callable[[], bool]
+) -> tuple[int, str, bool]:
+    """The package's size, the SHA-256 of the lock (written unless it is `old_lock`), and what
+    `meanwhile` returned (run while the package is written)."""
     from quotedeck.package import write_package_into  # genanki loads only when a package is written
 
     def package(path: Path, collection: Path) -> None:
         write_package_into(path, collection, the_plan, deck)
 
-    return write_with_lock(package, output, lock_path, the_plan.write_lock, old_lock)
+    return write_with_lock(package, output, lock_path, the_plan.write_lock, old_lock, meanwhile)
 
 
 @contextmanager

@@ -7,12 +7,15 @@ import sqlite3
 from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
+from typing import TypeVar
 
 from quotedeck.atomic import Writer, publish, staged, temporary_beside
 from quotedeck.forking import forked
 from quotedeck.problems import OutputError
 
 PACKAGE_SUFFIX = ".apkg"
+
+T = TypeVar("T")
 
 
 def check_output(path: Path) -> None:
@@ -34,16 +37,17 @@ def write_with_lock(
     lock_path: Path,
     write_lock: Writer,
     old_lock: str,
-) -> tuple[int, str]:
+    meanwhile: Callable[[], T],
+) -> tuple[int, str, T]:
     """Write the package with `write_package` (given a scratch file beside `output` for the
     package, and one for its collection) and the new lock, which `write_lock` gives, beside
     the old one; then put the package in place, and the lock after it, only if it changed
     (`old_lock` is the SHA-256 of the one there).
 
-    The package is written in a child process, while this one writes the lock: the
-    two take about the same time, and there is more than one core.
+    The package is written in a child process, while this one writes the lock and
+    then runs `meanwhile`: the package takes longest, and there is more than one core.
 
-    Returns the package's size, and the new lock's SHA-256.
+    Returns the package's size, the new lock's SHA-256, and what `meanwhile` returned.
     """
     check_output(output)
     with ExitStack() as stack:
@@ -58,6 +62,7 @@ def write_with_lock(
             lock = stack.enter_context(staged(lock_path, write_lock, unless=old_lock))
         except OSError as exc:
             raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
+        alongside = meanwhile()
         try:
             writing.result()
             publish(package, output)
@@ -72,4 +77,4 @@ def write_with_lock(
                 raise OutputError(
                     lock_path, f"the package was written, but not the lock: {exc.strerror}", "build again"
                 ) from exc
-    return output.stat().st_size, lock.digest
+    return output.stat().st_size, lock.digest, alongside
