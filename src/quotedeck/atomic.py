@@ -55,13 +55,13 @@ class Staged:
 
 
 @contextmanager
-def staged(target: Path, write: Writer, unless: str | None = None) -> Iterator[Staged]:
+def staged(target: Path, write: Writer, unless: Callable[[], str] | None = None) -> Iterator[Staged]:
     """What `write` writes (with the function it is given), in a temporary file beside
     `target`, hashed on its way there.
 
-    Unless its SHA-256 is `unless` (the target's own, say), the file is flushed
-    to disk, and `put` puts it in place (a rename, which needs no space).
-    Never put in place, it is removed.
+    Unless its SHA-256 is what `unless` gives once it is written (the target's
+    own, say), the file is flushed to disk, and `put` puts it in place (a rename,
+    which needs no space). Never put in place, it is removed.
     """
     with temporary_beside(target, ".tmp") as temporary:
         digest = hashlib.sha256()
@@ -72,7 +72,7 @@ def staged(target: Path, write: Writer, unless: str | None = None) -> Iterator[S
                 handle.write(data)
 
             write(out)
-            unchanged = digest.hexdigest() == unless
+            unchanged = unless is not None and digest.hexdigest() == unless()
             if not unchanged:
                 handle.flush()
                 os.fsync(handle.fileno())

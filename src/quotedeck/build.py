@@ -148,7 +148,8 @@ def _build(
         # was saved during the build, they are left as they were and the next build reads it.
         # Every input has been read by now: they are hashed again while the package is written.
         rehash = functools.partial(_unchanged, inputs, source, output, prepared.texts) if inputs else lambda: False
-        size, lock_hash, unchanged = _write(the_plan, prepared.deck, output, lock_path, hashes(lock_path), rehash)
+        old_lock = functools.partial(hashes, lock_path)  # hashed while the package is written, too
+        size, lock_hash, unchanged = _write(the_plan, prepared.deck, output, lock_path, old_lock, rehash)
         if inputs is not None and unchanged:
             # What the same inputs, this lock now among them, build to: every note unchanged.
             stamp = Stamp(
@@ -238,10 +239,15 @@ def _still_holds(stamp: Stamp, inputs: str, output: Path, hashes: Hashes) -> boo
 
 
 def _write(
-    the_plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, old_lock: str, meanwhile: Callable[[], bool]
+    the_plan: Plan,
+    deck: DeckInfo,
+    output: Path,
+    lock_path: Path,
+    old_lock: Callable[[], str],
+    meanwhile: Callable[[], bool],
 ) -> tuple[int, str, bool]:
-    """The package's size, the SHA-256 of the lock (written unless it is `old_lock`), and what
-    `meanwhile` returned (run while the package is written)."""
+    """The package's size, the SHA-256 of the lock (written unless it is what `old_lock`
+    gives), and what `meanwhile` returned (run while the package is written)."""
     from quotedeck.package import write_package_into  # genanki loads only when a package is written
 
     def package(path: Path, collection: Path) -> None:

@@ -36,13 +36,13 @@ def write_with_lock(
     output: Path,
     lock_path: Path,
     write_lock: Writer,
-    old_lock: str,
+    old_lock: Callable[[], str],
     meanwhile: Callable[[], T],
 ) -> tuple[int, str, T]:
     """Write the package with `write_package` (given a scratch file beside `output` for the
     package, and one for its collection) and the new lock, which `write_lock` gives, beside
     the old one; then put the package in place, and the lock after it, only if it changed
-    (`old_lock` is the SHA-256 of the one there).
+    (`old_lock` gives the SHA-256 of the one there, asked for once the package is under way).
 
     The package is written in a child process, while this one writes the lock and
     then runs `meanwhile`: the package takes longest, and there is more than one core.
