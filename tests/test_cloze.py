@@ -70,3 +70,14 @@ def test_ordinals_stay_with_their_phrase_and_are_never_reused() -> None:
     locked = LockedNote("g", "question", "d", 1, clozes={"a": 1, "c": 3}, retired={"b": 2})
     assert assign_ordinals(["c", "d", "a", "b"], locked) == {"c": 3, "d": 4, "a": 1, "b": 2}
     assert assign_ordinals(["x", "y"], None) == {"x": 1, "y": 2}
+
+
+def test_a_cloze_hides_the_whole_quote_when_only_punctuation_and_ellipses_show() -> None:
+    quote = "“The heart … the soul.”"
+    keys = {"the heart": 1, "the soul": 2, "soul": 3}
+    _, whole = find_deletions(quote, phrases("The heart", "the soul"), keys)
+    assert [p.message for p in whole] == ["the cloze would hide the whole quote"]
+    _, partly = find_deletions(quote, phrases("the soul"), keys)  # words before the first deletion
+    assert partly == []
+    _, partly = find_deletions("the heart … the soul", phrases("the heart", "soul"), keys)  # between two
+    assert partly == []

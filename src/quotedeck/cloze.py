@@ -8,7 +8,6 @@ from typing import NamedTuple
 
 from quotedeck.model import Phrase
 from quotedeck.problems import Problem, error
-from quotedeck.quotes import ELLIPSIS
 from quotedeck.texts import straighten_quotes
 
 _DOUBLE = '"“”„‟'
@@ -128,10 +127,10 @@ def find_deletions(
 
 
 def _overlaps(deletions: list[Deletion]) -> list[Problem]:
+    if len(deletions) == 1 and len(deletions[0].spans) == 1:  # the usual card: one phrase, found once
+        return []
     problems = []
     placed = sorted(((span, d) for d in deletions for span in d.spans), key=lambda placed: placed[0])
-    if len(placed) < 2:  # the usual card: one phrase, found once
-        return []
     for (span_a, a), (span_b, b) in itertools.pairwise(placed):
         if span_b[0] < span_a[1]:
             first, second = sorted((a, b), key=lambda d: d.phrase.location)
@@ -146,9 +145,10 @@ def _overlaps(deletions: list[Deletion]) -> list[Problem]:
 
 
 def _hides_everything(quote: str, deletions: list[Deletion]) -> bool:
-    visible, cursor = [], 0
-    for start, end in sorted(span for deletion in deletions for span in deletion.spans):
-        visible.append(quote[cursor:start])
+    """No word is left visible (an ellipsis, or punctuation, is no word)."""
+    cursor = 0
+    for start, end in sorted([span for deletion in deletions for span in deletion.spans]):
+        if _WORD_CHAR.search(quote, cursor, start):
+            return False
         cursor = max(cursor, end)
-    visible.append(quote[cursor:])
-    return _WORD_CHAR.search(ELLIPSIS.sub("", "".join(visible))) is None
+    return _WORD_CHAR.search(quote, cursor) is None
