@@ -1,6 +1,7 @@
 """quotedeck inserts notes and cards itself: the collection must hold what genanki's own writer puts there."""
 
 import itertools
+import random
 import sqlite3
 import zipfile
 from collections.abc import Iterator
@@ -12,7 +13,7 @@ from quotedeck.build import prepare
 from quotedeck.escaping import escape_text
 from quotedeck.ids import stable_id
 from quotedeck.notes import NoteSpec
-from quotedeck.package import _StampedModel, write_package
+from quotedeck.package import _CHUNK, _StampedModel, _zip, write_package
 from tests.sources import write_source
 
 T0 = 1_800_000_000
@@ -110,3 +111,23 @@ def test_members_are_deflated_and_dated_for_identical_bytes(tmp_path: Path) -> N
         ("media", zipfile.ZIP_DEFLATED, (1980, 1, 1, 0, 0, 0)),
     ]
     assert members[0].compress_size < members[0].file_size / 2
+
+
+def test_a_collection_of_many_chunks_is_one_deflate_stream(tmp_path: Path) -> None:
+    """Chunks are deflated on several threads and joined: the member must read back whole,
+    its CRC must hold, and the bytes must not depend on the threads' timing."""
+    words = random.Random(7).choices(["heart", "point", "Creator", "desire", "\x00\x1f", "light"], k=900_000)
+    noise = random.Random(8).randbytes(_CHUNK)  # a chunk that deflate cannot shrink, between text
+    data = " ".join(words).encode()[: 2 * _CHUNK] + noise + " ".join(words).encode()[: _CHUNK + 12_345]
+    collection = tmp_path / "collection.anki2"
+    collection.write_bytes(data)
+    packages = [tmp_path / f"{n}.apkg" for n in range(3)]
+    for package in packages:
+        _zip(collection, package)
+    assert len({package.read_bytes() for package in packages}) == 1
+    with zipfile.ZipFile(packages[0]) as archive:
+        assert archive.testzip() is None  # every member's CRC matches what it inflates to
+        assert archive.read("collection.anki2") == data
+        assert archive.read("media") == b"{}"
+        member = archive.getinfo("collection.anki2")
+    assert member.compress_size < len(data) * 0.6
