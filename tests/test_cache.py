@@ -10,6 +10,9 @@ from click.testing import CliRunner
 
 import quotedeck.cache
 import quotedeck.cardfiles
+import quotedeck.hashing
+import quotedeck.lock
+import quotedeck.parse
 from quotedeck.build import build, prepare
 from quotedeck.cache import CACHE_DIR, stamp_path
 from quotedeck.cli import main
@@ -287,3 +290,21 @@ def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, m
     again = build(source, now=T0 + DAY)
     assert (again.up_to_date, again.changes.updated) == (False, ("the-innermost-point",))
     assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
+
+
+def test_a_card_file_result_pickles_to_the_same_named_records(source: Path) -> None:
+    """Results travel from workers and sit in the cache as plain tuples: loaded, they are the same
+    notes and places again, of the same types (a plain tuple would compare equal to a named one)."""
+    deck, _ = quotedeck.parse.parse_deck(source)
+    assert deck is not None
+    result = quotedeck.cardfiles.check_file(
+        source, source / "a.yaml", deck, quotedeck.lock.Lock(), {}, quotedeck.hashing.Hashes()
+    )
+    assert len(result.notes) == 2
+    again = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    assert again == result
+    assert [type(note).__name__ for note in again.notes] == ["NoteSpec", "NoteSpec"]
+    assert [note.location for note in again.notes] == [note.location for note in result.notes]
+    assert {type(note.location).__name__ for note in again.notes} == {"Location"}
+    assert {type(where).__name__ for _, where in again.ids} == {"Location"}
+    assert [note._asdict() for note in again.notes] == [note._asdict() for note in result.notes]

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from quotedeck.hashing import Hashes
 from quotedeck.lock import Lock, assign_ordinals
@@ -43,6 +44,13 @@ class FileResult:
     verify_problems: tuple[Problem, ...]
     texts: tuple[tuple[Path, str], ...]  # the texts its quotes were checked against, with their hashes
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # A named tuple pickles through a Python call of its own, and a card has three (its note
+        # and two places): they travel as plain tuples, a third less time, and are named again.
+        ids = [(card_id, *where) for card_id, where in self.ids]
+        notes = [(*note[:-2], *note.location, note.digest) for note in self.notes]
+        return _unpickled, (ids, notes, self.parse_problems, self.verify_problems, self.texts)
+
     def holds_for(self, lock: Lock) -> bool:
         """Whether `lock` gives the notes the cloze numbers they have (the only use verify makes of it)."""
         for note in self.notes:
@@ -53,6 +61,24 @@ class FileResult:
             if assign_ordinals(keys, locked) != dict(note.clozes):
                 return False
         return True
+
+
+def _unpickled(
+    ids: list[tuple[str, Path, int, int]],
+    notes: list[tuple[Any, ...]],
+    parse_problems: tuple[Problem, ...],
+    verify_problems: tuple[Problem, ...],
+    texts: tuple[tuple[Path, str], ...],
+) -> FileResult:
+    """FileResult.__reduce__ undone: tuple.__new__ names a tuple without its class's Python __new__."""
+    named = tuple.__new__
+    return FileResult(
+        tuple([(card_id, named(Location, (path, line, column))) for card_id, path, line, column in ids]),
+        tuple([named(NoteSpec, (*note[:-4], named(Location, note[-4:-1]), note[-1])) for note in notes]),
+        parse_problems,
+        verify_problems,
+        texts,
+    )
 
 
 def check_file(
