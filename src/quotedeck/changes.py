@@ -119,7 +119,8 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         retired = NO_RETIRED
         if before is not None:
             clozes = dict(note.clozes)
-            if before.retired or any(key not in clozes for key in before.clozes):
+            # The same numbers for the same phrases (nearly every note) retire none.
+            if before.retired or (clozes != before.clozes and any(key not in clozes for key in before.clozes)):
                 retired = dict(before.retired)
                 for key, ordinal in before.clozes.items():
                     if key not in clozes:
