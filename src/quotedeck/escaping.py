@@ -26,7 +26,7 @@ def escape_in_cloze(text: str) -> str:
 
 def cloze_html(quote: str, deletions: list[Deletion]) -> str:
     """The quote as a cloze field: escaped text with `{{cN::…}}` around each hidden span."""
-    marks = sorted(((start, end, d) for d in deletions for start, end in d.spans), key=lambda m: m[0])
+    marks = sorted([(start, end, d) for d in deletions for start, end in d.spans])  # spans never overlap
     pieces = []
     cursor = 0
     for start, end, deletion in marks:

@@ -52,7 +52,7 @@ def citation(card: Card, paragraph: int) -> str:
 def also_html(names: tuple[str, ...]) -> str:
     """Each other name isolated in its own <bdi>, so that a Hebrew name beside a Latin
     transliteration reads in its own direction and keeps its punctuation on its side."""
-    return " · ".join(f"<bdi>{escape_text(name)}</bdi>" for name in names)
+    return " · ".join([f"<bdi>{escape_text(name)}</bdi>" for name in names])
 
 
 @functools.cache  # most cards of a card file have the same tags: one tuple serves them all
