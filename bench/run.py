@@ -9,7 +9,7 @@ For each repeat, in this order: genanki writes the notes (the baseline);
 quotedeck builds cold (no cache, no stamp; the lock of the previous build is
 there, as in a fresh clone); one card's definition is edited and quotedeck
 builds again; quotedeck builds once more with nothing changed. Times are wall
-clock around `quotedeck.build.build` and around genanki's Note() and
+clock around `quotedeck.pipeline.build` and around genanki's Note() and
 write_to_file, with the CPU time of the process and of any worker processes
 beside them; the garbage collector runs between timed steps, not inside them.
 
@@ -49,11 +49,11 @@ from pathlib import Path
 import genanki
 from generate import AUTHOR, SynthCard, SynthText, cloze_field, edit_one_card, generate
 
-from quotedeck.build import BuildReport, build
 from quotedeck.model import Kind
-from quotedeck.notetypes import NOTETYPES
-from quotedeck.quotes import QuoteMiss, find_quote
-from quotedeck.texts import parse_text
+from quotedeck.notes.notetypes import NOTETYPES
+from quotedeck.pipeline import BuildReport, build
+from quotedeck.verify.quotes import QuoteMiss, find_quote
+from quotedeck.verify.texts import parse_text
 
 # Ratios to raw genanki that the build must stay under (issue 6).
 TARGETS = {"cold": 2.0, "edit": 1.2, "same": 0.2}

@@ -9,7 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotedeck.build import build
+from quotedeck.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "cards_source"

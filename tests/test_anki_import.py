@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from quotedeck.build import build
+from quotedeck.pipeline import build
 from tests.anki_collection import cards, fresh_collection, import_apkg, notes_by_guid, notetype_names, render
 from tests.sources import write_source
 

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import quotedeck.cache
-import quotedeck.cardfiles
-import quotedeck.hashing
-import quotedeck.lock
-import quotedeck.parse
-from quotedeck.build import build, prepare
-from quotedeck.cache import CACHE_DIR, stamp_path
+import quotedeck.sources.parse
+import quotedeck.speed.cache
+import quotedeck.speed.hashing
+import quotedeck.speed.workers
+import quotedeck.state.lock
 from quotedeck.cli import main
+from quotedeck.pipeline import build, prepare
 from quotedeck.problems import SourceProblems
+from quotedeck.speed.cache import CACHE_DIR, stamp_path
 from tests.sources import write_source
 
 T0 = 1_800_000_000
@@ -70,13 +70,13 @@ def source(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The card files a build parses and verifies, by name."""
     seen: list[str] = []
-    check_file = quotedeck.cardfiles.check_file
+    check_file = quotedeck.speed.workers.check_file
 
-    def counting(root: Path, path: Path, *args: object) -> quotedeck.cardfiles.FileResult:
+    def counting(root: Path, path: Path, *args: object) -> quotedeck.speed.workers.FileResult:
         seen.append(path.name)
         return check_file(root, path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.cardfiles, "check_file", counting)
+    monkeypatch.setattr(quotedeck.speed.workers, "check_file", counting)
     return seen
 
 
@@ -210,7 +210,7 @@ def test_the_deck_and_quotedecks_own_code_are_inputs(
     if change == "deck":
         edit(source / "deck.yaml", "tags: [test-deck]", "tags: [test-deck, more]")
     else:
-        monkeypatch.setattr(quotedeck.cache, "code_fingerprint", lambda: "another version of quotedeck")
+        monkeypatch.setattr(quotedeck.speed.cache, "code_fingerprint", lambda: "another version of quotedeck")
     report = build(source, now=T0 + DAY)
     assert reads == ["a.yaml", "b.yaml", "c.yaml"]
     assert report.written
@@ -266,22 +266,22 @@ def test_the_cli_says_when_the_package_is_up_to_date(source: Path, monkeypatch: 
 
 def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
     report = build(source, now=T0)
-    stamp = quotedeck.cache.read_stamp(stamp_path(report.output))
+    stamp = quotedeck.speed.cache.read_stamp(stamp_path(report.output))
     assert stamp is not None
     assert stamp.package == hashlib.sha256(report.output.read_bytes()).hexdigest()
     assert [path.name for path, _ in stamp.texts] == ["one.txt", "two.txt"]
 
 
 def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    check_file = quotedeck.cardfiles.check_file
+    check_file = quotedeck.speed.workers.check_file
 
-    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.cardfiles.FileResult:
+    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.speed.workers.FileResult:
         result = check_file(root, path, *args)  # type: ignore[arg-type]
         if path.name == "b.yaml":
             edit(path, "The place in the heart", "The place deep in the heart")
         return result
 
-    monkeypatch.setattr(quotedeck.cardfiles, "check_file", saved_while_read)
+    monkeypatch.setattr(quotedeck.speed.workers, "check_file", saved_while_read)
     first = build(source, now=T0)
     assert first.written
     assert not stamp_path(first.output).exists()
@@ -295,10 +295,10 @@ def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, m
 def test_a_card_file_result_pickles_to_the_same_named_records(source: Path) -> None:
     """Results travel from workers and sit in the cache as plain tuples: loaded, they are the same
     notes and places again, of the same types (a plain tuple would compare equal to a named one)."""
-    deck, _ = quotedeck.parse.parse_deck(source)
+    deck, _ = quotedeck.sources.parse.parse_deck(source)
     assert deck is not None
-    result = quotedeck.cardfiles.check_file(
-        source, source / "a.yaml", deck, quotedeck.lock.Lock(), {}, quotedeck.hashing.Hashes()
+    result = quotedeck.speed.workers.check_file(
+        source, source / "a.yaml", deck, quotedeck.state.lock.Lock(), {}, quotedeck.speed.hashing.Hashes()
     )
     assert len(result.notes) == 2
     again = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))

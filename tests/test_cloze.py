@@ -1,10 +1,10 @@
 from pathlib import Path
 
-from quotedeck.cloze import find_deletions, phrase_key, phrase_pattern
-from quotedeck.escaping import cloze_html, escape_text
-from quotedeck.lock import LockedNote, assign_ordinals
 from quotedeck.model import Phrase
+from quotedeck.notes.escaping import cloze_html, escape_text
 from quotedeck.problems import Location
+from quotedeck.state.lock import LockedNote, assign_ordinals
+from quotedeck.verify.cloze import find_deletions, phrase_key, phrase_pattern
 
 HERE = Location(Path("cards.yaml"), 3, 5)
 

@@ -15,8 +15,8 @@ from typing import IO, Any
 
 import pytest
 
-import quotedeck.atomic
-from quotedeck.build import build
+import quotedeck.output.atomic
+from quotedeck.pipeline import build
 from tests.checking import run
 from tests.sources import write_source
 
@@ -89,7 +89,7 @@ def test_full_disk_while_writing_the_lock(built: Path, monkeypatch: pytest.Monke
             return Full(file, "w")
         return open(file, mode, *args, **kwargs)  # type: ignore[no-any-return]
 
-    monkeypatch.setattr(quotedeck.atomic, "open", open_, raising=False)  # the lock's temporary file
+    monkeypatch.setattr(quotedeck.output.atomic, "open", open_, raising=False)  # the lock's temporary file
     assert run("build") == (
         1,
         "",

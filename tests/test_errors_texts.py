@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from quotedeck.build import prepare
+from quotedeck.pipeline import prepare
 from tests.checking import CARD, HEAD, errors, run
 from tests.sources import TEXT, write_source
 

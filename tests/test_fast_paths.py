@@ -6,10 +6,10 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from quotedeck.cloze import _ASCII_CASE_TWINS, Deletion, _hides_everything, phrase_pattern, phrase_spans
 from quotedeck.model import Phrase
 from quotedeck.problems import Location
-from quotedeck.quotes import ELLIPSIS
+from quotedeck.verify.cloze import _ASCII_CASE_TWINS, Deletion, _hides_everything, phrase_pattern, phrase_spans
+from quotedeck.verify.quotes import ELLIPSIS
 
 # Letters, case twins, quote marks, word and non-word neighbours, and whitespace.
 ALPHABET = "aAbBiIsSkK" + "".join(sorted(_ASCII_CASE_TWINS)) + "ßéΣς_1 \t\n\"'“”‘’.,-…"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from quotedeck.forking import Forked, forked
+from quotedeck.speed.forking import Forked, forked
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="steps run in place elsewhere")
 

@@ -18,13 +18,13 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from quotedeck.build import build
-from quotedeck.cloze import find_deletions, phrase_key
-from quotedeck.escaping import cloze_html, escape_text
 from quotedeck.model import Phrase
+from quotedeck.notes.escaping import cloze_html, escape_text
+from quotedeck.pipeline import build
 from quotedeck.problems import Location, Problem, SourceProblems
-from quotedeck.texts import collapse_whitespace
-from quotedeck.yamlnodes import YAML_LINE_BREAK, load_yaml
+from quotedeck.sources.yamlnodes import YAML_LINE_BREAK, load_yaml
+from quotedeck.verify.cloze import find_deletions, phrase_key
+from quotedeck.verify.texts import collapse_whitespace
 from tests.anki_collection import fresh_collection, import_apkg
 
 FIXED = settings(

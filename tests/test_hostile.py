@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from quotedeck.build import prepare
+from quotedeck.pipeline import prepare
 from quotedeck.problems import SourceProblems
-from quotedeck.quotes import QuoteMiss, find_quote
-from quotedeck.texts import parse_text
+from quotedeck.verify.quotes import QuoteMiss, find_quote
+from quotedeck.verify.texts import parse_text
 from tests.checking import HEAD
 from tests.sources import write_source
 
@@ -64,7 +64,7 @@ def test_a_50_mb_text_is_read_and_searched_in_bounded_memory(tmp_path: Path) -> 
         """
         import json
         from pathlib import Path
-        from quotedeck.build import prepare
+        from quotedeck.pipeline import prepare
         from quotedeck.problems import SourceProblems
         try:
             prepare(Path("cards_source"))
@@ -118,7 +118,7 @@ def test_a_card_file_too_big_to_be_hand_written_is_refused(tmp_path: Path) -> No
 
 
 def test_very_many_values_are_refused_before_memory_runs_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("quotedeck.yamlnodes.MAX_VALUES", 1000)
+    monkeypatch.setattr("quotedeck.sources.yamlnodes.MAX_VALUES", 1000)
     source = write_source(tmp_path, cards="tags: [" + ", ".join(["t"] * 2000) + "]\n")
     with pytest.raises(SourceProblems) as raised:
         prepare(source)

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.ids import base91, is_valid_id, note_guid, slugify
+from quotedeck.sources.ids import base91, is_valid_id, note_guid, slugify
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype, quote_digest, read_lock
+from quotedeck.state.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype, quote_digest, read_lock
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)
 numbers = st.dictionaries(text, st.integers(1, 99), max_size=3)

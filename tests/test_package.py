@@ -9,11 +9,11 @@ from pathlib import Path
 
 import genanki
 
-from quotedeck.build import prepare
-from quotedeck.escaping import escape_text
-from quotedeck.ids import stable_id
-from quotedeck.notes import NoteSpec
-from quotedeck.package import _CHUNK, _StampedModel, _zip, write_package
+from quotedeck.notes.escaping import escape_text
+from quotedeck.notes.note import NoteSpec
+from quotedeck.output.package import _CHUNK, _StampedModel, _zip, write_package
+from quotedeck.pipeline import prepare
+from quotedeck.sources.ids import stable_id
 from tests.sources import write_source
 
 T0 = 1_800_000_000

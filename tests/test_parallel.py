@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-import quotedeck.cardfiles
-from quotedeck.build import build, prepare
-from quotedeck.cache import CACHE_DIR
-from quotedeck.cardfiles import worker_count
-from quotedeck.hashing import Hashes
-from quotedeck.lock import Lock
+import quotedeck.speed.workers
 from quotedeck.model import DeckInfo
-from quotedeck.parse import card_files
+from quotedeck.pipeline import build, prepare
 from quotedeck.problems import Location, SourceProblems
+from quotedeck.sources.parse import card_files
+from quotedeck.speed.cache import CACHE_DIR
+from quotedeck.speed.hashing import Hashes
+from quotedeck.speed.workers import worker_count
+from quotedeck.state.lock import Lock
 from tests.sources import run, write_source
 from tests.test_cache import CARDS, TEXTS, cold_build_bytes, edit
 
@@ -72,9 +72,9 @@ def test_workers_report_the_same_problems(tmp_path: Path) -> None:
 def test_what_workers_cache_serves_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = write_source(tmp_path, cards=CARDS, texts=TEXTS)
     checked: list[str] = []  # by this process: the workers append to their own copies
-    check_file = quotedeck.cardfiles.check_file
+    check_file = quotedeck.speed.workers.check_file
     monkeypatch.setattr(
-        quotedeck.cardfiles,
+        quotedeck.speed.workers,
         "check_file",
         lambda root, path, *rest: checked.append(path.name) or check_file(root, path, *rest),
     )
@@ -92,8 +92,8 @@ def test_workers_are_used_only_when_there_is_much_to_check(tmp_path: Path, monke
     assert worker_count(paths, None) == 1  # a few hundred bytes: not worth a process
     assert worker_count(paths, 2) == 2  # asked for
     assert worker_count(paths[:1], 2) == 1  # one file is checked by one process
-    monkeypatch.setattr(quotedeck.cardfiles, "PARALLEL_FROM", 100)
-    assert worker_count(paths, None) == min(3, len(quotedeck.cardfiles.os.sched_getaffinity(0)))
+    monkeypatch.setattr(quotedeck.speed.workers, "PARALLEL_FROM", 100)
+    assert worker_count(paths, None) == min(3, len(quotedeck.speed.workers.os.sched_getaffinity(0)))
 
 
 def test_jobs_on_the_command_line(project: Path) -> None:
@@ -108,7 +108,7 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
     """Ctrl-C or an error while workers check files: the build stops now, not after the last file."""
     source = write_source(tmp_path, cards=numbered_cards(24), texts=TEXTS)
     log = tmp_path / "checked.log"
-    check_file = quotedeck.cardfiles.check_file
+    check_file = quotedeck.speed.workers.check_file
 
     def slow(root: Path, path: Path, *rest: object) -> object:
         with log.open("a") as handle:  # the workers' appends are whole lines
@@ -116,9 +116,9 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
         time.sleep(0.2)
         return check_file(root, path, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.cardfiles, "check_file", slow)
+    monkeypatch.setattr(quotedeck.speed.workers, "check_file", slow)
     paths = card_files(source)
-    with quotedeck.cardfiles.Checking(source, paths, DECK, Lock(), Hashes(), jobs=2) as checking:
+    with quotedeck.speed.workers.Checking(source, paths, DECK, Lock(), Hashes(), jobs=2) as checking:
         assert next(checking.results(Lock())).result.notes[0].card_id == "card-0"
         # leaving the block, as an exception in the build does
     checked = log.read_text().split()
@@ -131,7 +131,7 @@ def test_ctrl_c_stops_a_parallel_build_with_the_build_message_only(tmp_path: Pat
     sitecustomize = tmp_path / "slow" / "sitecustomize.py"
     sitecustomize.parent.mkdir()
     sitecustomize.write_text(
-        "import time, quotedeck.cardfiles as c\n"
+        "import time, quotedeck.speed.workers as c\n"
         "class Slow(c.Checked):\n"
         "    def __init__(self, *args):\n"
         "        time.sleep(0.02)\n"

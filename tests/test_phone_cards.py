@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from quotedeck.preview import PHONE_HEIGHT, PHONE_WIDTH, phone_document, write_preview
+from quotedeck.preview.page import PHONE_HEIGHT, PHONE_WIDTH, phone_document, write_preview
 from tests.chromium import Tab, chromium, find_chromium
 from tests.decks import ROOT, AnkiCard
 

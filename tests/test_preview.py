@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
-from quotedeck.preview import ANKIDROID_CSS, phone_document, preview_page
-from quotedeck.render import RenderedCard
+from quotedeck.preview.page import ANKIDROID_CSS, phone_document, preview_page
+from quotedeck.preview.render import RenderedCard
 from tests.sources import run
 
 

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from quotedeck.quotes import QuoteMatch, QuoteMiss, find_quote, fragments
-from quotedeck.texts import normalize, parse_text
+from quotedeck.verify.quotes import QuoteMatch, QuoteMiss, find_quote, fragments
+from quotedeck.verify.texts import normalize, parse_text
 
 TEXT = parse_text(
     Path("t.txt"),
@@ -75,7 +75,7 @@ def test_fragments_split_on_both_ellipsis_spellings() -> None:
 def test_a_big_text_is_searched_through_its_word_index_with_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     import random
 
-    from quotedeck import quotes
+    from quotedeck.verify import quotes
 
     rng = random.Random(7)
     words = ["light", "desire", "the", "heart", "point", "bestowal", "screen", "a", "of", "MAN"]

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from quotedeck.build import LockOutdated, build
 from quotedeck.cli import main
 from quotedeck.model import Kind
-from quotedeck.notetypes import NOTETYPES
+from quotedeck.notes.notetypes import NOTETYPES
+from quotedeck.pipeline import LockOutdated, build
 from tests.anki_collection import (
     card_history,
     cards,

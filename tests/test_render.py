@@ -1,4 +1,4 @@
-"""quotedeck.render draws every card exactly as Anki does, so the preview shows the truth."""
+"""quotedeck.preview.render draws every card exactly as Anki does, so the preview shows the truth."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.build import prepare
-from quotedeck.render import (
+from quotedeck.pipeline import prepare
+from quotedeck.preview.render import (
     TemplateError,
     cloze_numbers,
     encode_attribute,

@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from quotedeck import yamlnodes
 from quotedeck.problems import Problem
-from quotedeck.reading import read_utf8
-from quotedeck.yamlnodes import MAX_DEPTH, MAX_VALUES, MappingNode, Node, ScalarNode, load_yaml
+from quotedeck.sources import yamlnodes
+from quotedeck.sources.reading import read_utf8
+from quotedeck.sources.yamlnodes import MAX_DEPTH, MAX_VALUES, MappingNode, Node, ScalarNode, load_yaml
 from tests.checking import CARD, HEAD
 
 pytestmark = pytest.mark.skipif(not yamlnodes.FAST_COMPOSER, reason="this libyaml has no nesting limit")

@@ -18,9 +18,9 @@ if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
 
 from quotedeck import __version__
-from quotedeck.build import BuildReport, build, prepare
-from quotedeck.changes import ChangeReport
+from quotedeck.pipeline import BuildReport, build, prepare
 from quotedeck.problems import OutputError, Problem, QuotedeckError, SourceProblems
+from quotedeck.state.changes import ChangeReport
 
 T = TypeVar("T")
 
@@ -281,7 +281,7 @@ def preview(source: Path, out: Path | None) -> None:
       quotedeck preview
       quotedeck preview my_cards -o out/cards.html
     """
-    from quotedeck.preview import write_preview
+    from quotedeck.preview.page import write_preview
 
     report = _run(lambda: write_preview(source, out))
     _print_warnings(report.warnings)

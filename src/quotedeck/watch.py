@@ -8,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from quotedeck.lock import LOCK_FILE
+from quotedeck.state.lock import LOCK_FILE
 
 
 def _is_source(change: watchfiles.Change, path: str) -> bool:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from quotedeck.texts import SourceText
+from quotedeck.verify.texts import SourceText
 
 # About a second of alignment work (see the module docstring).
 _FULL_SEARCH_STEPS = 3 * 10**8

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from quotedeck.cloze import find_deletions, phrase_key
-from quotedeck.lock import Lock, assign_ordinals
 from quotedeck.model import Card, Sources
-from quotedeck.notes import NoteSpec, build_note
+from quotedeck.notes.note import NoteSpec, build_note
 from quotedeck.problems import Location, Problem, error
-from quotedeck.quotes import QuoteMiss, find_quote
-from quotedeck.texts import SourceText, collapse_whitespace, load_text
+from quotedeck.state.lock import Lock, assign_ordinals
+from quotedeck.verify.cloze import find_deletions, phrase_key
+from quotedeck.verify.quotes import QuoteMiss, find_quote
+from quotedeck.verify.texts import SourceText, collapse_whitespace, load_text
 
 
 def verify(

@@ -1,7 +1,7 @@
 """`quotedeck preview`: one self-contained HTML page with every card, front and back,
 in phone-sized frames, as a phone shows it.
 
-Each side is rendered by quotedeck.render (the same HTML Anki renders) and put in
+Each side is rendered by quotedeck.preview.render (the same HTML Anki renders) and put in
 AnkiDroid's page shell with the notetype's CSS. The cards stay free of scripts:
 the frames are sandboxed without `allow-scripts`. Only the page around them has a
 little JavaScript, for the night switch, the filter and fitting the frames.
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from quotedeck.atomic import write_atomically
-from quotedeck.build import prepare
-from quotedeck.notetypes import NOTETYPES
+from quotedeck.notes.notetypes import NOTETYPES
+from quotedeck.output.atomic import write_atomically
+from quotedeck.pipeline import prepare
+from quotedeck.preview.render import RenderedCard, render_note
 from quotedeck.problems import OutputError, Problem
-from quotedeck.render import RenderedCard, render_note
 
 # The width the frames have: a common phone (iPhone 12-15, many Androids) in CSS pixels.
 PHONE_WIDTH = 390
@@ -88,7 +88,7 @@ def preview_page(deck_name: str, cards: list[RenderedCard], notes: int) -> str:
         "CARDS": sections,
         "WIDTH": str(PHONE_WIDTH),
     }
-    template = (files("quotedeck") / "templates" / "preview-page.html").read_text(encoding="utf-8")
+    template = (files("quotedeck.preview") / "page.html").read_text(encoding="utf-8")
     return re.sub(r"@@([A-Z]+)@@", lambda m: replacements[m.group(1)], template)
 
 

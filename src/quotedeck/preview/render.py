@@ -13,8 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from quotedeck.model import Kind
-from quotedeck.notes import NoteSpec
-from quotedeck.notetypes import NOTETYPES, Notetype
+from quotedeck.notes.note import NoteSpec
+from quotedeck.notes.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import QuotedeckError
 
 

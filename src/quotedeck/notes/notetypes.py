@@ -30,7 +30,7 @@ class Notetype:
 
 
 def _template(name: str) -> str:
-    return (files("quotedeck") / "templates" / name).read_text(encoding="utf-8")
+    return (files("quotedeck.notes") / "templates" / name).read_text(encoding="utf-8")
 
 
 # Frozen since the first release: `Spare` is there so that a future field can

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from quotedeck.model import Phrase
 from quotedeck.problems import Problem, error
-from quotedeck.texts import straighten_quotes
+from quotedeck.verify.texts import straighten_quotes
 
 _DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from quotedeck.problems import Location, Problem, error
-from quotedeck.reading import read_utf8
-from quotedeck.sourcefiles import is_inside
+from quotedeck.sources.files import is_inside
+from quotedeck.sources.reading import read_utf8
 
 LOCK_FILE = "quotedeck.lock"
 LOCK_VERSION = 2

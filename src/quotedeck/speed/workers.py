@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from quotedeck.hashing import Hashes
-from quotedeck.lock import Lock, assign_ordinals
 from quotedeck.model import DeckInfo, Sources
-from quotedeck.notes import NoteSpec
-from quotedeck.parse import parse_card_file
+from quotedeck.notes.note import NoteSpec
 from quotedeck.problems import Location, Problem
-from quotedeck.texts import SourceText
-from quotedeck.verify import verify
+from quotedeck.sources.parse import parse_card_file
+from quotedeck.speed.hashing import Hashes
+from quotedeck.state.lock import Lock, assign_ordinals
+from quotedeck.verify.cards import verify
+from quotedeck.verify.texts import SourceText
 
 # Below this many bytes of card files to check, starting workers costs more than it saves.
 PARALLEL_FROM = 1 << 20

@@ -21,11 +21,11 @@ from typing import Any
 
 import genanki
 
-from quotedeck.atomic import publish, temporary_beside
-from quotedeck.changes import Plan, StampedNote, StampedNotetype
-from quotedeck.escaping import escape_text
-from quotedeck.ids import stable_id
 from quotedeck.model import DeckInfo, Kind
+from quotedeck.notes.escaping import escape_text
+from quotedeck.output.atomic import publish, temporary_beside
+from quotedeck.sources.ids import stable_id
+from quotedeck.state.changes import Plan, StampedNote, StampedNotetype
 
 # Zip members carry this date, so that identical builds are identical bytes.
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)

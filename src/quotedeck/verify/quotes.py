@@ -8,8 +8,8 @@ from array import array
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from quotedeck.nearest import closest_passage, first_difference
-from quotedeck.texts import WORD, SourceText, normalize
+from quotedeck.verify.nearest import closest_passage, first_difference
+from quotedeck.verify.texts import WORD, SourceText, normalize
 
 ELLIPSIS = re.compile(r"…|\.\.\.")
 

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 
 from quotedeck.problems import Location, Problem, error
-from quotedeck.reading import read_utf8
+from quotedeck.sources.reading import read_utf8
 
 # Curly quotes and apostrophes match their straight forms; nothing else is folded.
 _QUOTE_MARKS = (("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"))

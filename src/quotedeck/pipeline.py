@@ -14,7 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
-from quotedeck.cache import (
+from quotedeck.model import DeckInfo
+from quotedeck.notes.notetypes import NOTETYPES
+from quotedeck.output.writing import write_with_lock
+from quotedeck.problems import Problem, QuotedeckError, SourceProblems
+from quotedeck.sources.ids import slugify
+from quotedeck.sources.parse import DECK_FILE, card_files, parse_deck, parse_sources
+from quotedeck.speed.cache import (
     FileCache,
     Loading,
     Progress,
@@ -24,16 +30,10 @@ from quotedeck.cache import (
     stamp_path,
     write_stamp,
 )
-from quotedeck.changes import ChangeReport, Plan, plan
-from quotedeck.hashing import Hashes, file_hash
-from quotedeck.ids import slugify
-from quotedeck.lock import LOCK_FILE, LOCK_VERSION, Lock, read_lock
-from quotedeck.model import DeckInfo
-from quotedeck.notetypes import NOTETYPES
-from quotedeck.output import write_with_lock
-from quotedeck.parse import DECK_FILE, card_files, parse_deck, parse_sources
-from quotedeck.problems import Problem, QuotedeckError, SourceProblems
-from quotedeck.verify import verify
+from quotedeck.speed.hashing import Hashes, file_hash
+from quotedeck.state.changes import ChangeReport, Plan, plan
+from quotedeck.state.lock import LOCK_FILE, LOCK_VERSION, Lock, read_lock
+from quotedeck.verify.cards import verify
 
 
 class LockOutdated(QuotedeckError):
@@ -248,7 +248,7 @@ def _write(
 ) -> tuple[int, str, bool]:
     """The package's size, the SHA-256 of the lock (written unless it is what `old_lock`
     gives), and what `meanwhile` returned (run while the package is written)."""
-    from quotedeck.package import write_package_into  # genanki loads only when a package is written
+    from quotedeck.output.package import write_package_into  # genanki loads only when a package is written
 
     def package(path: Path, collection: Path) -> None:
         write_package_into(path, collection, the_plan, deck)

@@ -38,7 +38,7 @@ from yaml.events import (
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quotedeck.problems import Location, Problem, error
-from quotedeck.reading import read_utf8
+from quotedeck.sources.reading import read_utf8
 
 try:  # libyaml's parser is several times faster; PyYAML falls back without it
     from yaml import CSafeLoader as Loader

@@ -9,9 +9,9 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TypeVar
 
-from quotedeck.atomic import Writer, publish, staged, temporary_beside
-from quotedeck.forking import forked
+from quotedeck.output.atomic import Writer, publish, staged, temporary_beside
 from quotedeck.problems import OutputError
+from quotedeck.speed.forking import forked
 
 PACKAGE_SUFFIX = ".apkg"
 

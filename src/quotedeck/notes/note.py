@@ -6,13 +6,13 @@ import functools
 import hashlib
 from typing import NamedTuple
 
-from quotedeck.cloze import Deletion
-from quotedeck.escaping import cloze_html, escape_text
-from quotedeck.ids import note_guid, slugify
-from quotedeck.lock import quote_digest
 from quotedeck.model import Card, Kind
-from quotedeck.notetypes import NOTETYPES
+from quotedeck.notes.escaping import cloze_html, escape_text
+from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.problems import Location
+from quotedeck.sources.ids import note_guid, slugify
+from quotedeck.state.lock import quote_digest
+from quotedeck.verify.cloze import Deletion
 
 
 class NoteSpec(NamedTuple):

@@ -6,12 +6,12 @@ import difflib
 import re
 from pathlib import Path
 
-from quotedeck import sourcefiles
-from quotedeck.ids import MAX_ID_LENGTH, is_valid_id, slugify
 from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef, Sources
 from quotedeck.problems import Location, Problem, error
-from quotedeck.sourcefiles import cited_text, is_inside
-from quotedeck.yamlnodes import (
+from quotedeck.sources import files as sourcefiles
+from quotedeck.sources.files import cited_text, is_inside
+from quotedeck.sources.ids import MAX_ID_LENGTH, is_valid_id, slugify
+from quotedeck.sources.yamlnodes import (
     STR_TAG,
     MappingNode,
     Node,

@@ -31,13 +31,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quotedeck import __version__
-from quotedeck.cardfiles import Checked, Checking, FileResult
-from quotedeck.hashing import Hashes
-from quotedeck.lock import Lock
 from quotedeck.model import DeckInfo
-from quotedeck.notes import NoteSpec
-from quotedeck.parse import card_files, check_cards
+from quotedeck.notes.note import NoteSpec
 from quotedeck.problems import Location, Problem, Severity
+from quotedeck.sources.parse import card_files, check_cards
+from quotedeck.speed.hashing import Hashes
+from quotedeck.speed.workers import Checked, Checking, FileResult
+from quotedeck.state.lock import Lock
 
 CACHE_DIR = ".quotedeck-cache"
 _HEADER = b"quotedeck card file cache 2\n"  # then the key on a line, then the pickle
@@ -51,7 +51,7 @@ Progress = Callable[[int, int], None]
 def code_fingerprint() -> str:
     """quotedeck's own code and Python's version: what other code cached is never used."""
     digest = hashlib.sha256(f"{__version__}\n{sys.version}\n".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.parent.rglob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -13,10 +13,10 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from quotedeck.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, write_lock
-from quotedeck.notes import NoteSpec
-from quotedeck.notetypes import NOTETYPES, Notetype
+from quotedeck.notes.note import NoteSpec
+from quotedeck.notes.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import Location, Problem, warning
+from quotedeck.state.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, write_lock
 
 # How alike two cards' prompts must be (0-100) for a vanished one to count as renamed;
 # the same quote is enough too.
