@@ -10,6 +10,14 @@ from tests.decks import AnkiCard, anki_cards, build_apkg, copy_shipped_deck, wri
 from tests.sources import write_source
 
 
+@pytest.fixture(autouse=True)
+def own_cache_folder(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test has its own user cache folder (where speed/ keeps entries and stamps)."""
+    folder = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+    return folder
+
+
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A small card source in a temporary folder, which is also the working directory."""

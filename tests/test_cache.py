@@ -1,6 +1,8 @@
 """Rebuilds read only what changed, write nothing when nothing did, and build what a cold build builds."""
 
 import hashlib
+import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -8,15 +10,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import quotedeck.sources.parse
 import quotedeck.speed.cache
-import quotedeck.speed.hashing
-import quotedeck.speed.workers
-import quotedeck.state.lock
+import quotedeck.speed.fast
+from quotedeck import pipeline
 from quotedeck.cli import main
-from quotedeck.pipeline import build, prepare
-from quotedeck.problems import SourceProblems
-from quotedeck.speed.cache import CACHE_DIR, stamp_path
+from quotedeck.errors import SourceProblems
+from quotedeck.pipeline import CheckedFile, check_card_file
+from quotedeck.speed.encoding import decode, encode
+from quotedeck.speed.fast import build, check
+from quotedeck.speed.storage import cache_folder
 from tests.sources import write_source
 
 T0 = 1_800_000_000
@@ -70,13 +72,12 @@ def source(tmp_path: Path) -> Path:
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The card files a build parses and verifies, by name."""
     seen: list[str] = []
-    check_file = quotedeck.speed.workers.check_file
 
-    def counting(root: Path, path: Path, *args: object) -> quotedeck.speed.workers.FileResult:
+    def counting(root: Path, path: Path, *args: object) -> CheckedFile:
         seen.append(path.name)
-        return check_file(root, path, *args)  # type: ignore[arg-type]
+        return check_card_file(root, path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.speed.workers, "check_file", counting)
+    monkeypatch.setattr(quotedeck.speed.fast, "check_card_file", counting)
     return seen
 
 
@@ -87,7 +88,11 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def cache_entries(source: Path) -> list[Path]:
-    return sorted((source.parent / "build" / CACHE_DIR).rglob("*"))
+    return sorted(cache_folder(source, "entries").rglob("*"))
+
+
+def stamps(source: Path) -> list[Path]:
+    return sorted(cache_folder(source, "stamps").glob("*"))
 
 
 def snapshot(folder: Path) -> dict[Path, tuple[int, bytes]]:
@@ -96,10 +101,11 @@ def snapshot(folder: Path) -> dict[Path, tuple[int, bytes]]:
 
 
 def cold_build_bytes(source: Path, now: int) -> bytes:
-    """The package built from scratch: no cache, no stamp, no package (the lock stays: it is a source)."""
+    """The package built from scratch by the pipeline alone: no cache, no stamp, no workers, no
+    package (the lock stays: it is a source)."""
     fresh = source.parent / "fresh"
     shutil.copytree(source, fresh / "cards_source")
-    return build(fresh / "cards_source", now=now).output.read_bytes()
+    return pipeline.build(fresh / "cards_source", now=now).output.read_bytes()
 
 
 def test_a_rebuild_after_one_edit_reads_that_file_and_matches_a_cold_build(source: Path, reads: list[str]) -> None:
@@ -156,8 +162,8 @@ def test_up_to_date_reports_what_a_full_build_reports(source: Path) -> None:
         lambda data: data[: len(data) // 2],
         lambda data: b"not a pickle at all",
         lambda data: pickle.dumps(("some key", "some value")),  # a pickle, but not ours
-        lambda data: data[: data.index(b"\n", data.index(b"\n") + 1) + 1] + pickle.dumps("x"),  # our header and key
-        lambda data: data.replace(b"cache 2", b"cache 1"),  # another format
+        lambda data: data[: data.index(b"\n") + 1] + pickle.dumps("x"),  # our header, then a pickle
+        lambda data: data.replace(b"entry 3", b"entry 2"),  # another format
     ],
     ids=["empty", "truncated", "garbage", "foreign", "wrong-content", "old-format"],
 )
@@ -166,7 +172,8 @@ def test_a_damaged_or_foreign_cache_is_ignored(source: Path, reads: list[str], d
     for entry in cache_entries(source):
         if entry.is_file():
             entry.write_bytes(damage(entry.read_bytes()))  # type: ignore[operator]
-    stamp_path(source.parent / "build" / "test-deck.apkg").write_text("{ not json")
+    for stamp in stamps(source):
+        stamp.write_text("{ not json")
     reads.clear()
     edit(source / "a.yaml", "A new force.", "A new force, from above.")
     report = build(source, now=T0 + DAY)
@@ -191,13 +198,15 @@ def test_a_changed_text_is_read_again_by_the_files_citing_it(source: Path, reads
     ]
 
 
-def test_cloze_numbers_in_the_lock_are_an_input(source: Path, reads: list[str]) -> None:
+def test_cloze_numbers_in_the_lock_need_no_card_file_checked_again(source: Path, reads: list[str]) -> None:
+    """Verifying never sees the lock: its numbers are applied afterwards, to cached results too."""
     build(source, now=T0)
     lock = source / "quotedeck.lock"
     edit(lock, '"a new force": 1', '"a new force": 3')  # as if c3 had been given to it before
     reads.clear()
     report = build(source, now=T0 + DAY)
-    assert reads == ["a.yaml"]
+    assert reads == []
+    assert "{{c3::a new force}}" in "".join(s.note.fields[2] for s in pipeline.check(source).plan.notes)
     assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
 
 
@@ -208,7 +217,7 @@ def test_the_deck_and_quotedecks_own_code_are_inputs(
     build(source, now=T0)
     reads.clear()
     if change == "deck":
-        edit(source / "deck.yaml", "tags: [test-deck]", "tags: [test-deck, more]")
+        edit(source / "deck.yaml", "name: Test Deck", "name: Other Deck")
     else:
         monkeypatch.setattr(quotedeck.speed.cache, "code_fingerprint", lambda: "another version of quotedeck")
     report = build(source, now=T0 + DAY)
@@ -232,14 +241,14 @@ def test_a_changed_package_lock_or_text_is_not_up_to_date(source: Path, change: 
 
 
 def test_check_and_dry_run_read_the_cache_and_write_none(source: Path, reads: list[str]) -> None:
-    prepare(source, now=T0)
+    check(source)
     build(source, dry_run=True, now=T0)
     assert not (source.parent / "build").exists()
     build(source, now=T0)
     reads.clear()
     edit(source / "b.yaml", "The place in the heart", "The place deep in the heart")
     before = snapshot(source.parent / "build")
-    prepare(source, now=T0 + DAY)
+    check(source)
     dry = build(source, dry_run=True, now=T0 + DAY)
     assert reads == ["b.yaml", "b.yaml"]
     assert (dry.written, dry.changes.updated) == (False, ("the-innermost-point",))
@@ -266,45 +275,83 @@ def test_the_cli_says_when_the_package_is_up_to_date(source: Path, monkeypatch: 
 
 def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
     report = build(source, now=T0)
-    stamp = quotedeck.speed.cache.read_stamp(stamp_path(report.output))
-    assert stamp is not None
-    assert stamp.package == hashlib.sha256(report.output.read_bytes()).hexdigest()
-    assert [path.name for path, _ in stamp.texts] == ["one.txt", "two.txt"]
+    [stamp] = [json.loads(path.read_bytes()) for path in stamps(source)]
+    assert stamp["package"] == hashlib.sha256(report.output.read_bytes()).hexdigest()
+    assert stamp["texts"] == ["texts/one.txt", "texts/two.txt"]
 
 
 def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    check_file = quotedeck.speed.workers.check_file
-
-    def saved_while_read(root: Path, path: Path, *args: object) -> quotedeck.speed.workers.FileResult:
-        result = check_file(root, path, *args)  # type: ignore[arg-type]
+    def saved_while_read(root: Path, path: Path, *args: object) -> CheckedFile:
+        result = check_card_file(root, path, *args)  # type: ignore[arg-type]
         if path.name == "b.yaml":
             edit(path, "The place in the heart", "The place deep in the heart")
         return result
 
-    monkeypatch.setattr(quotedeck.speed.workers, "check_file", saved_while_read)
+    monkeypatch.setattr(quotedeck.speed.fast, "check_card_file", saved_while_read)
     first = build(source, now=T0)
     assert first.written
-    assert not stamp_path(first.output).exists()
-    assert cache_entries(source) == []
+    assert stamps(source) == []
+    assert [entry.name for entry in cache_entries(source) if entry.is_file()] != []
+    assert len([entry for entry in cache_entries(source) if entry.is_file()]) == 2  # a and c, not b
     monkeypatch.undo()
     again = build(source, now=T0 + DAY)
     assert (again.up_to_date, again.changes.updated) == (False, ("the-innermost-point",))
     assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
 
 
-def test_a_card_file_result_pickles_to_the_same_named_records(source: Path) -> None:
-    """Results travel from workers and sit in the cache as plain tuples: loaded, they are the same
-    notes and places again, of the same types (a plain tuple would compare equal to a named one)."""
-    deck, _ = quotedeck.sources.parse.parse_deck(source)
-    assert deck is not None
-    result = quotedeck.speed.workers.check_file(
-        source, source / "a.yaml", deck, quotedeck.state.lock.Lock(), {}, quotedeck.speed.hashing.Hashes()
-    )
-    assert len(result.notes) == 2
-    again = pickle.loads(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+def test_a_card_file_result_decodes_to_the_same_records(source: Path) -> None:
+    """Results travel from workers and sit in the cache encoded: decoded, they are the same
+    cards and places again, of the same types (a plain tuple would compare equal to a named one)."""
+    result = check_card_file(source, source / "a.yaml", "Test Deck", {})
+    assert len(result.verified) == 2
+    again = decode(encode(result))
     assert again == result
-    assert [type(note).__name__ for note in again.notes] == ["NoteSpec", "NoteSpec"]
-    assert [note.location for note in again.notes] == [note.location for note in result.notes]
-    assert {type(note.location).__name__ for note in again.notes} == {"Location"}
+    assert [type(card).__name__ for card in again.verified] == ["VerifiedCard", "VerifiedCard"]
+    assert {type(card.card.location).__name__ for card in again.verified} == {"Location"}
     assert {type(where).__name__ for _, where in again.ids} == {"Location"}
-    assert [note._asdict() for note in again.notes] == [note._asdict() for note in result.notes]
+    assert {type(card.card.source.text_path).__name__ for card in again.verified} == {"PosixPath"}
+
+
+PLANTED = b"cos\nsystem\n(S'touch %s'\ntR."  # a pickle that runs a command when loaded
+
+
+def test_a_planted_pickle_runs_nothing(source: Path, reads: list[str], tmp_path: Path) -> None:
+    """A repository that commits a crafted pickle where the cache once lived, or a file planted in
+    the user's cache folder itself, gets no code run: entries are data, and this one is no entry."""
+    build(source, now=T0)
+    ran = tmp_path / "ran"
+    planted = PLANTED % str(ran).encode()
+    old_place = source.parent / "build" / ".quotedeck-cache" / "0123456789abcdef"
+    old_place.mkdir(parents=True)
+    (old_place / ("0" * 64)).write_bytes(b"quotedeck card file cache 2\n" + b"0" * 64 + b"\n" + planted)
+    for entry in cache_entries(source):
+        if entry.is_file():
+            entry.write_bytes(b"quotedeck card file entry 3\n" + planted)
+    reads.clear()
+    edit(source / "a.yaml", "A new force.", "A new force, from above.")
+    report = build(source, now=T0 + DAY)
+    check(source)
+    assert not ran.exists()
+    assert reads == ["a.yaml", "b.yaml", "c.yaml"]
+    assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
+
+
+def test_nothing_is_kept_in_the_repository(source: Path) -> None:
+    build(source, now=T0)
+    build(source, now=T0 + DAY)
+    assert sorted(p.name for p in (source.parent / "build").iterdir()) == ["test-deck.apkg"]
+
+
+def test_the_cache_key_changes_with_each_input_of_the_function_it_keys(source: Path, tmp_path: Path) -> None:
+    key = quotedeck.speed.cache.entry_key
+    base = key(source, source / "a.yaml", "Deck", "digest")
+    moved = tmp_path / "elsewhere"
+    os.symlink(source, moved)  # the same folder under another name: stored places differ
+    changed = [
+        key(moved, moved / "a.yaml", "Deck", "digest"),
+        key(source, source / "b.yaml", "Deck", "digest"),
+        key(source, source / "a.yaml", "Other", "digest"),
+        key(source, source / "a.yaml", "Deck", "other digest"),
+    ]
+    assert base not in changed and len(set(changed)) == len(changed)
+    assert key(source, source / "a.yaml", "Deck", "digest") == base

@@ -2,9 +2,9 @@ from pathlib import Path
 
 from quotedeck.model import Phrase
 from quotedeck.notes.escaping import cloze_html, escape_text
-from quotedeck.problems import Location
-from quotedeck.state.lock import LockedNote, assign_ordinals
-from quotedeck.verify.cloze import find_deletions, phrase_key, phrase_pattern
+from quotedeck.notes.numbering import Deletion, assign_ordinals
+from quotedeck.problems import Location, Problem
+from quotedeck.verify.cloze import find_phrases, phrase_key, phrase_pattern
 
 HERE = Location(Path("cards.yaml"), 3, 5)
 
@@ -15,7 +15,7 @@ def phrases(*texts: str) -> tuple[Phrase, ...]:
 
 def cut(quote: str, *texts: str) -> str:
     found = phrases(*texts)
-    deletions, problems = find_deletions(quote, found, assign_ordinals([phrase_key(p.text) for p in found], None))
+    deletions, problems = find_deletions(quote, found, assign_ordinals([phrase_key(p.text) for p in found], {}))
     assert problems == []
     return cloze_html(quote, deletions)
 
@@ -67,9 +67,9 @@ def test_pattern_allows_punctuation_edges() -> None:
 
 
 def test_ordinals_stay_with_their_phrase_and_are_never_reused() -> None:
-    locked = LockedNote("g", "question", "d", 1, clozes={"a": 1, "c": 3}, retired={"b": 2})
-    assert assign_ordinals(["c", "d", "a", "b"], locked) == {"c": 3, "d": 4, "a": 1, "b": 2}
-    assert assign_ordinals(["x", "y"], None) == {"x": 1, "y": 2}
+    known = {"a": 1, "c": 3, "b": 2}  # live and retired phrases of the note, as the lock gives them
+    assert assign_ordinals(["c", "d", "a", "b"], known) == {"c": 3, "d": 4, "a": 1, "b": 2}
+    assert assign_ordinals(["x", "y"], {}) == {"x": 1, "y": 2}
 
 
 def test_a_cloze_hides_the_whole_quote_when_only_punctuation_and_ellipses_show() -> None:
@@ -81,3 +81,11 @@ def test_a_cloze_hides_the_whole_quote_when_only_punctuation_and_ellipses_show()
     assert partly == []
     _, partly = find_deletions("the heart … the soul", phrases("the heart", "soul"), keys)  # between two
     assert partly == []
+
+
+def find_deletions(
+    quote: str, found: tuple[Phrase, ...], ordinals: dict[str, int]
+) -> tuple[list[Deletion], list[Problem]]:
+    """The phrases found in the quote, numbered as `ordinals` says."""
+    spans, problems = find_phrases(quote, found)
+    return [Deletion(ordinals[p.key], p.phrase, p.spans, p.key) for p in spans], problems

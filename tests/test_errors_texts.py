@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from quotedeck.pipeline import prepare
+from quotedeck.pipeline import check
 from tests.checking import CARD, HEAD, errors, run
 from tests.sources import TEXT, write_source
 
@@ -275,7 +275,8 @@ def test_elided_part_with_a_typo(tmp_path: Path) -> None:
 def test_a_quote_that_occurs_several_times_is_fine_and_cites_the_first(tmp_path: Path) -> None:
     text = "The Light answers.\n\nAgain: The Light answers.\n\nThe Light answers.\n"
     source = write_source(tmp_path, card("The Light answers.", "answers"), {"sample.txt": text})
-    _, plan, problems = prepare(source, now=1_700_000_000)
+    checked = check(source, now=1_700_000_000)
+    _, plan, problems = checked.deck, checked.plan, list(checked.warnings)
     assert problems == []
     assert plan.notes[0].note.fields[5] == "“A Sample Text”, paragraph 1"
 

@@ -6,9 +6,9 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from quotedeck.model import Phrase
+from quotedeck.model import Phrase, PhraseSpans
 from quotedeck.problems import Location
-from quotedeck.verify.cloze import _ASCII_CASE_TWINS, Deletion, _hides_everything, phrase_pattern, phrase_spans
+from quotedeck.verify.cloze import _ASCII_CASE_TWINS, _hides_everything, phrase_pattern, phrase_spans
 from quotedeck.verify.quotes import ELLIPSIS
 
 # Letters, case twins, quote marks, word and non-word neighbours, and whitespace.
@@ -44,7 +44,7 @@ def test_only_the_listed_twins_match_an_ascii_letter_when_case_is_ignored() -> N
     assert twins == set(_ASCII_CASE_TWINS)
 
 
-def hides_everything_char_by_char(quote: str, deletions: list[Deletion]) -> bool:
+def hides_everything_char_by_char(quote: str, deletions: list[PhraseSpans]) -> bool:
     """The first version: a flag per character."""
     hidden = [False] * len(quote)
     for deletion in deletions:
@@ -66,5 +66,5 @@ def quotes_and_spans(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int]]]]
 def test_hides_everything_as_char_by_char(case: tuple[str, list[list[tuple[int, int]]]]) -> None:
     quote, span_lists = case
     phrase = Phrase("x", "", Location(Path("cards.yaml")))
-    deletions = [Deletion(number, phrase, tuple(found), "x") for number, found in enumerate(span_lists, start=1)]
+    deletions = [PhraseSpans(phrase, "x", tuple(found)) for found in span_lists]
     assert _hides_everything(quote, deletions) == hides_everything_char_by_char(quote, deletions)

@@ -18,12 +18,14 @@ import yaml
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
+from quotedeck.errors import SourceProblems
 from quotedeck.model import Phrase
 from quotedeck.notes.escaping import cloze_html, escape_text
+from quotedeck.notes.numbering import Deletion
 from quotedeck.pipeline import build
-from quotedeck.problems import Location, Problem, SourceProblems
+from quotedeck.problems import Location, Problem
 from quotedeck.sources.yamlnodes import YAML_LINE_BREAK, load_yaml
-from quotedeck.verify.cloze import find_deletions, phrase_key
+from quotedeck.verify.cloze import find_phrases, phrase_key
 from quotedeck.verify.texts import collapse_whitespace
 from tests.anki_collection import fresh_collection, import_apkg
 
@@ -214,3 +216,11 @@ def test_any_text_loads_as_yaml_or_is_a_problem_at_a_real_place(text: str) -> No
         loaded = load_yaml(path)
         if isinstance(loaded, Problem):
             assert_at_a_real_place(loaded, Path(tmp))
+
+
+def find_deletions(
+    quote: str, found: tuple[Phrase, ...], ordinals: dict[str, int]
+) -> tuple[list[Deletion], list[Problem]]:
+    """The phrases found in the quote, numbered as `ordinals` says."""
+    spans, problems = find_phrases(quote, found)
+    return [Deletion(ordinals[p.key], p.phrase, p.spans, p.key) for p in spans], problems

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from quotedeck.pipeline import prepare
-from quotedeck.problems import SourceProblems
+from quotedeck.errors import SourceProblems
+from quotedeck.pipeline import check
 from quotedeck.verify.quotes import QuoteMiss, find_quote
 from quotedeck.verify.texts import parse_text
 from tests.checking import HEAD
@@ -64,10 +64,10 @@ def test_a_50_mb_text_is_read_and_searched_in_bounded_memory(tmp_path: Path) -> 
         """
         import json
         from pathlib import Path
-        from quotedeck.pipeline import prepare
-        from quotedeck.problems import SourceProblems
+        from quotedeck.pipeline import check
+        from quotedeck.errors import SourceProblems
         try:
-            prepare(Path("cards_source"))
+            check(Path("cards_source"))
             result = {"problems": []}
         except SourceProblems as exc:
             result = {"problems": [(p.location.line, p.message) for p in exc.problems]}
@@ -89,7 +89,8 @@ def test_a_100k_line_card_file_is_checked(tmp_path: Path) -> None:
         cards.append(f"  - term: innermost\n    id: card-{number}\n    definition: x\n    quote: {FOUND}\n")
     source = write_source(tmp_path, cards="".join(cards))
     assert len((source / "sample.yaml").read_text().splitlines()) == 100_004
-    _, plan, problems = prepare(source, now=1_700_000_000)
+    checked = check(source, now=1_700_000_000)
+    _, plan, problems = checked.deck, checked.plan, list(checked.warnings)
     assert (len(plan.notes), problems) == (25_000, [])
 
 
@@ -99,7 +100,7 @@ def test_a_100k_line_card_file_with_a_mistake_at_the_end(tmp_path: Path) -> None
     ]
     source = write_source(tmp_path, cards="".join(cards) + "  - term: x\n    defintion: y\n")
     with pytest.raises(SourceProblems) as raised:
-        prepare(source)
+        check(source)
     assert [(p.location.line, p.message) for p in raised.value.problems] == [
         (100_005, "missing key `quote`"),  # `definition` is there, misspelt
         (100_006, "unknown key `defintion`"),
@@ -111,7 +112,7 @@ def test_a_card_file_too_big_to_be_hand_written_is_refused(tmp_path: Path) -> No
     with open(source / "huge.yaml", "wb") as handle:
         handle.truncate(17 * 2**20)
     with pytest.raises(SourceProblems) as raised:
-        prepare(source)
+        check(source)
     assert [(p.message, p.hint) for p in raised.value.problems] == [
         ("the file is 17 MB; quotedeck reads files up to 16 MB", "split it into several files")
     ]
@@ -121,7 +122,7 @@ def test_very_many_values_are_refused_before_memory_runs_out(tmp_path: Path, mon
     monkeypatch.setattr("quotedeck.sources.yamlnodes.MAX_VALUES", 1000)
     source = write_source(tmp_path, cards="tags: [" + ", ".join(["t"] * 2000) + "]\n")
     with pytest.raises(SourceProblems) as raised:
-        prepare(source)
+        check(source)
     assert [(p.location.line, p.location.column, p.message) for p in raised.value.problems] == [
         (1, len("tags: [") + 997 * len("t, ") + 1, "the file holds more than 1,000 values")
     ]

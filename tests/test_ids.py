@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.sources.ids import base91, is_valid_id, note_guid, slugify
+from quotedeck.notes.identity import base91, note_guid
+from quotedeck.sources.ids import is_valid_id, slugify
 
 
 @pytest.mark.parametrize(

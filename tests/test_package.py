@@ -10,10 +10,10 @@ from pathlib import Path
 import genanki
 
 from quotedeck.notes.escaping import escape_text
+from quotedeck.notes.identity import stable_id
 from quotedeck.notes.note import NoteSpec
 from quotedeck.output.package import _CHUNK, _StampedModel, _zip, write_package
-from quotedeck.pipeline import prepare
-from quotedeck.sources.ids import stable_id
+from quotedeck.pipeline import check
 from tests.sources import write_source
 
 T0 = 1_800_000_000
@@ -65,7 +65,8 @@ class _GenankiNote(genanki.Note):  # type: ignore[misc]
 
 def genanki_collection(source: Path, tmp_path: Path) -> bytes:
     """The same plan written note by note through genanki, as quotedeck did before."""
-    deck, plan, _ = prepare(source, now=T0)
+    checked = check(source, now=T0)
+    deck, plan, _ = checked.deck, checked.plan, list(checked.warnings)
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
     decks = {deck.name: genanki.Deck(stable_id("deck", deck.name), deck.name, escape_text(deck.description))}
     for stamped in plan.notes:
@@ -85,7 +86,8 @@ def genanki_collection(source: Path, tmp_path: Path) -> bytes:
 
 def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path: Path) -> None:
     source = write_source(tmp_path, cards=CARDS)
-    deck, plan, _ = prepare(source, now=T0)
+    checked = check(source, now=T0)
+    deck, plan, _ = checked.deck, checked.plan, list(checked.warnings)
     out = tmp_path / "deck.apkg"
     write_package(plan, deck, out)
     with zipfile.ZipFile(out) as archive:
@@ -99,7 +101,8 @@ def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path: Path) -> None:
 
 def test_members_are_deflated_and_dated_for_identical_bytes(tmp_path: Path) -> None:
     source = write_source(tmp_path, cards=CARDS)
-    deck, plan, _ = prepare(source, now=T0)
+    checked = check(source, now=T0)
+    deck, plan, _ = checked.deck, checked.plan, list(checked.warnings)
     first, second = tmp_path / "1.apkg", tmp_path / "2.apkg"
     write_package(plan, deck, first)
     write_package(plan, deck, second)

@@ -11,20 +11,19 @@ from pathlib import Path
 
 import pytest
 
+import quotedeck.speed.fast
 import quotedeck.speed.workers
-from quotedeck.model import DeckInfo
-from quotedeck.pipeline import build, prepare
-from quotedeck.problems import Location, SourceProblems
-from quotedeck.sources.parse import card_files
-from quotedeck.speed.cache import CACHE_DIR
-from quotedeck.speed.hashing import Hashes
-from quotedeck.speed.workers import worker_count
-from quotedeck.state.lock import Lock
+from quotedeck import pipeline
+from quotedeck.errors import SourceProblems
+from quotedeck.sources.files import list_sources
+from quotedeck.speed.encoding import decode
+from quotedeck.speed.fast import build, check
+from quotedeck.speed.storage import cache_folder
+from quotedeck.speed.workers import checked_in_workers, worker_count
 from tests.sources import run, write_source
 from tests.test_cache import CARDS, TEXTS, cold_build_bytes, edit
 
 T0 = 1_800_000_000
-DECK = DeckInfo("Test Deck", "", (), Location(Path("deck.yaml")))
 
 pytestmark = pytest.mark.skipif(worker_count([Path("a"), Path("b")], 2) < 2, reason="workers are forked on Linux only")
 
@@ -59,9 +58,9 @@ def test_workers_report_the_same_problems(tmp_path: Path) -> None:
     }
     alone, shared = twins(tmp_path, broken)
     with pytest.raises(SourceProblems) as by_one:
-        prepare(alone, jobs=1)
+        check(alone, jobs=1)
     with pytest.raises(SourceProblems) as by_workers:
-        prepare(shared, jobs=2)
+        check(shared, jobs=2)
     shown = [(p.location.path.name, p.location.line, p.location.column, p.message) for p in by_workers.value.problems]
     assert shown == [
         (p.location.path.name, p.location.line, p.location.column, p.message) for p in by_one.value.problems
@@ -72,10 +71,10 @@ def test_workers_report_the_same_problems(tmp_path: Path) -> None:
 def test_what_workers_cache_serves_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = write_source(tmp_path, cards=CARDS, texts=TEXTS)
     checked: list[str] = []  # by this process: the workers append to their own copies
-    check_file = quotedeck.speed.workers.check_file
+    check_file = pipeline.check_card_file
     monkeypatch.setattr(
-        quotedeck.speed.workers,
-        "check_file",
+        quotedeck.speed.fast,
+        "check_card_file",
         lambda root, path, *rest: checked.append(path.name) or check_file(root, path, *rest),
     )
     build(source, now=T0, jobs=2)
@@ -88,7 +87,7 @@ def test_what_workers_cache_serves_the_next_build(tmp_path: Path, monkeypatch: p
 
 
 def test_workers_are_used_only_when_there_is_much_to_check(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = card_files(write_source(tmp_path, cards=CARDS, texts=TEXTS))
+    paths = list(list_sources(write_source(tmp_path, cards=CARDS, texts=TEXTS)).card_files)
     assert worker_count(paths, None) == 1  # a few hundred bytes: not worth a process
     assert worker_count(paths, 2) == 2  # asked for
     assert worker_count(paths[:1], 2) == 1  # one file is checked by one process
@@ -108,7 +107,7 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
     """Ctrl-C or an error while workers check files: the build stops now, not after the last file."""
     source = write_source(tmp_path, cards=numbered_cards(24), texts=TEXTS)
     log = tmp_path / "checked.log"
-    check_file = quotedeck.speed.workers.check_file
+    check_file = pipeline.check_card_file
 
     def slow(root: Path, path: Path, *rest: object) -> object:
         with log.open("a") as handle:  # the workers' appends are whole lines
@@ -116,10 +115,11 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
         time.sleep(0.2)
         return check_file(root, path, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.speed.workers, "check_file", slow)
-    paths = card_files(source)
-    with quotedeck.speed.workers.Checking(source, paths, DECK, Lock(), Hashes(), jobs=2) as checking:
-        assert next(checking.results(Lock())).result.notes[0].card_id == "card-0"
+    monkeypatch.setattr(quotedeck.speed.workers, "check_card_file", slow)
+    paths = list(list_sources(source).card_files)
+    with checked_in_workers(source, paths, "Test Deck", 2) as results:
+        assert results is not None
+        assert decode(next(results)).ids[0][0] == "card-0"
         # leaving the block, as an exception in the build does
     checked = log.read_text().split()
     assert len(checked) < len(paths) // 2, checked
@@ -131,12 +131,12 @@ def test_ctrl_c_stops_a_parallel_build_with_the_build_message_only(tmp_path: Pat
     sitecustomize = tmp_path / "slow" / "sitecustomize.py"
     sitecustomize.parent.mkdir()
     sitecustomize.write_text(
-        "import time, quotedeck.speed.workers as c\n"
-        "class Slow(c.Checked):\n"
-        "    def __init__(self, *args):\n"
-        "        time.sleep(0.02)\n"
-        "        super().__init__(*args)\n"
-        "c.Checked = Slow\n"
+        "import time, quotedeck.speed.fast as f\n"
+        "decode = f.decode\n"
+        "def slow(data):\n"
+        "    time.sleep(0.02)\n"
+        "    return decode(data)\n"
+        "f.decode = slow\n"
     )
     child = subprocess.Popen(
         [sys.executable, "-m", "quotedeck", "build", "-j", "2", str(source)],
@@ -151,19 +151,20 @@ def test_ctrl_c_stops_a_parallel_build_with_the_build_message_only(tmp_path: Pat
     os.killpg(child.pid, signal.SIGINT)  # as a terminal sends it: to the build and its workers
     out, err = child.communicate(timeout=60)
     assert (child.returncode, out, err.strip()) == (1, "", "Aborted!")
-    assert [p for p in (tmp_path / "build").rglob("*") if p.is_file()] == []  # no package, no cache entry
+    assert [p for p in (tmp_path / "build").rglob("*") if p.is_file()] == []  # no package
+    assert [p for p in cache_folder(source, "entries").rglob("*") if p.is_file()] == []  # no cache entry
 
 
 def test_a_failed_parallel_build_leaves_no_cache_entries_behind(tmp_path: Path) -> None:
-    """Workers' entries wait in scratch files until the build succeeds; a failed build drops them."""
+    """Workers' entries wait until the build succeeds; a failed build drops them."""
     broken = {**CARDS, "a.yaml": CARDS["a.yaml"].replace("A person asks the Light", "A person begs the Light")}
     source = write_source(tmp_path, cards=broken, texts=TEXTS)
     with pytest.raises(SourceProblems):
         build(source, now=T0, jobs=2)
-    assert [p.name for p in (tmp_path / "build").rglob("*") if p.is_file()] == []
+    assert [p.name for p in cache_folder(source, "entries").rglob("*") if p.is_file()] == []
     edit(source / "a.yaml", "A person begs the Light", "A person asks the Light")
     build(source, now=T0, jobs=2)
-    entries = [p.name for p in (tmp_path / "build" / CACHE_DIR).rglob("*") if p.is_file()]
+    entries = [p.name for p in cache_folder(source, "entries").rglob("*") if p.is_file()]
     assert len(entries) == 3 and not any(name.startswith(".") for name in entries)
 
 
@@ -179,8 +180,7 @@ def test_without_workers_the_files_are_checked_here(tmp_path: Path, monkeypatch:
 
 
 def test_a_card_whose_phrases_the_lock_numbers_otherwise_gets_its_old_numbers(tmp_path: Path) -> None:
-    """Workers check against no lock (the build reads it meanwhile); a file whose notes the
-    lock numbers otherwise is checked again with it, as one process would have."""
+    """Workers verify without the lock; the numbers it keeps are applied afterwards, as in one process."""
     alone, shared = twins(tmp_path)
     for source in (alone, shared):
         build(source, now=T0, jobs=1)

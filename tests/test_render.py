@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.pipeline import prepare
+from quotedeck.pipeline import check
 from quotedeck.preview.render import (
     TemplateError,
     cloze_numbers,
@@ -33,7 +33,8 @@ def _body(rendered: str) -> str:
 def test_every_card_renders_as_anki_renders_it(
     deck: str, deck_sources: dict[str, Path], rendered_by_anki: dict[str, list[AnkiCard]]
 ) -> None:
-    _, the_plan, _ = prepare(deck_sources[deck])
+    checked = check(deck_sources[deck])
+    _, the_plan, _ = checked.deck, checked.plan, list(checked.warnings)
     ours = {(s.note.guid, card.ordinal): card for s in the_plan.notes for card in render_note(s.note)}
     theirs = {(card.guid, card.ordinal): card for card in rendered_by_anki[deck]}
     assert sorted(ours) == sorted(theirs), "quotedeck and Anki disagree about which cards exist"

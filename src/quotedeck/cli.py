@@ -7,19 +7,20 @@ import json
 import os
 import re
 import sys
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import IO, Any, Protocol, TextIO, TypeVar
 
 import click
 
-if TYPE_CHECKING:
-    from click._termui_impl import ProgressBar
-
 from quotedeck import __version__
-from quotedeck.pipeline import BuildReport, build, prepare
-from quotedeck.problems import OutputError, Problem, QuotedeckError, SourceProblems
+from quotedeck.errors import OutputError, QuotedeckError, SourceProblems
+from quotedeck.pipeline import BuildReport
+from quotedeck.problems import Problem
+from quotedeck.sources.files import is_source
+from quotedeck.speed import fast
 from quotedeck.state.changes import ChangeReport
 
 T = TypeVar("T")
@@ -75,7 +76,7 @@ def build_command(
     def once() -> None:
         report = _run(
             lambda: _with_progress(
-                lambda bar: build(source, out, dry_run=dry_run, locked=locked, progress=bar, jobs=jobs)
+                lambda bar: fast.build(source, out, dry_run=dry_run, locked=locked, progress=bar, jobs=jobs)
             )
         )
         _print_warnings(report.warnings)
@@ -87,8 +88,6 @@ def build_command(
     if not watch:
         once()
         return
-    from quotedeck.watch import source_changes
-
     _keep_going(once)
     click.echo(f"Watching {_shown(source)} for changes (Ctrl-C stops)")
     try:
@@ -101,8 +100,22 @@ def build_command(
 
 def _keep_going(step: Callable[[], None]) -> None:
     """In watch mode a broken save is reported, and the watch goes on."""
-    with contextlib.suppress(SystemExit):
+    try:
         step()
+    except click.ClickException as exc:
+        exc.show()
+
+
+def source_changes(source: Path, stop: threading.Event | None = None) -> Iterator[set[Path]]:
+    """The source files changed by each save, until `stop` is set (for `build --watch`)."""
+    import watchfiles  # only a watch needs it
+
+    root = source.resolve()
+    changes = watchfiles.watch(
+        source, watch_filter=lambda _change, path: is_source(Path(path), root), stop_event=stop, debounce=300
+    )
+    for changed in changes:
+        yield {Path(path) for _change, path in changed}
 
 
 @main.command()
@@ -115,10 +128,17 @@ def check(source: Path, jobs: int | None) -> None:
     Example:
       quotedeck check
     """
-    _deck, the_plan, warnings = _run(lambda: prepare(source, jobs=jobs))
-    _print_warnings(warnings)
+    checked = _run(lambda: fast.check(source, jobs=jobs))
+    the_plan = checked.plan
+    _print_warnings(checked.warnings)
     cards = sum(len(s.note.ordinals) for s in the_plan.notes)
     click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+
+
+class _Bar(Protocol):
+    pos: int
+
+    def update(self, n_steps: int) -> None: ...
 
 
 class _LateBar:
@@ -130,7 +150,7 @@ class _LateBar:
         self._file = file or sys.stdout
         self._start = time.monotonic()
         self._stack = contextlib.ExitStack()
-        self._bar: ProgressBar[int] | None = None
+        self._bar: _Bar | None = None
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
@@ -152,24 +172,36 @@ def _with_progress(step: Callable[[_LateBar], T]) -> T:
         bar.close()
 
 
+class Failed(click.ClickException):
+    """A QuotedeckError, shown as quotedeck's own lines (every problem, sorted) on stderr; exit code 1."""
+
+    def __init__(self, error: QuotedeckError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.text(), err=True)
+
+    def text(self) -> str:
+        error = self.error
+        if isinstance(error, SourceProblems):
+            errors = sum(p.is_error for p in error.problems)
+            warnings = len(error.problems) - errors
+            lines = [format_problem(p) for p in sorted(error.problems, key=Problem.sort_key)]
+            lines.append(f"{errors} error(s){f', {warnings} warning(s)' if warnings else ''}; nothing was written")
+            return "\n".join(lines)
+        if isinstance(error, OutputError):
+            line = f"{_shown(error.path)}: error: {error.message}"
+            return f"{line}\n    hint: {error.hint}" if error.hint else line
+        return f"error: {error}"
+
+
 def _run(step: Callable[[], T]) -> T:
-    """Run a core step; turn its errors into messages on stderr and exit code 1."""
+    """Run a core step; its errors reach the user through Failed."""
     try:
         return step()
-    except SourceProblems as exc:
-        _print_problems(exc.problems)
-        errors = sum(p.is_error for p in exc.problems)
-        warnings = len(exc.problems) - errors
-        click.echo(f"{errors} error(s){f', {warnings} warning(s)' if warnings else ''}; nothing was written", err=True)
-        raise SystemExit(1) from None
-    except OutputError as exc:
-        click.echo(f"{_shown(exc.path)}: error: {exc.message}", err=True)
-        if exc.hint:
-            click.echo(f"    hint: {exc.hint}", err=True)
-        raise SystemExit(1) from None
     except QuotedeckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1) from None
+        raise Failed(exc) from None
 
 
 def _shown(path: Path) -> str:

@@ -1,4 +1,4 @@
-"""The parsed sources: frozen records that remember where they came from."""
+"""The records that pass between the pipeline's stages; each remembers where it came from."""
 
 from __future__ import annotations
 
@@ -70,10 +70,35 @@ class DeckInfo:
     location: Location
 
 
-@dataclass(frozen=True)
-class Sources:
-    """Everything read from a `cards_source/` folder."""
+class PhraseSpans(NamedTuple):
+    """A phrase to hide, and where it occurs in the quote as shown (verify's result; no number yet)."""
 
-    root: Path
-    deck: DeckInfo
-    cards: tuple[Card, ...]
+    phrase: Phrase
+    key: str  # what makes two phrases the same phrase: the lock numbers phrases by it
+    spans: tuple[tuple[int, int], ...]
+
+
+class VerifiedCard(NamedTuple):
+    """A card whose quote was found in its text and whose phrases were found in its quote."""
+
+    card: Card
+    shown: str  # the quote as the card shows it: as written, whitespace collapsed
+    paragraph: int  # where the quote is in its text
+    phrases: tuple[PhraseSpans, ...]
+
+
+class NoteSpec(NamedTuple):
+    """Everything Anki stores for one note, ready to be packaged."""
+
+    card_id: str
+    guid: str
+    kind: Kind
+    deck: str
+    fields: tuple[str, ...]
+    tags: tuple[str, ...]
+    ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
+    clozes: tuple[tuple[str, int], ...]  # each hidden phrase's key and its cloze number
+    prompt: str  # the term or question, as written: the lock uses it to spot renames
+    quote_digest: str  # of the quote as shown, for the same
+    location: Location
+    digest: str  # changes exactly when something Anki stores for the note changes

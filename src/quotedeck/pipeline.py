@@ -1,43 +1,93 @@
-"""The whole pipeline: sources -> verified notes -> stamped plan -> package and lock.
+"""The build, stage by stage, once for every input (a broken deck.yaml or lock included):
 
-Returns data (a report) or raises a QuotedeckError; never prints.
+    list sources -> parse -> verify -> number clozes -> notes -> plan -> write
+
+Every problem of a run is collected before anything is written. Returns data,
+or raises a QuotedeckError; never prints. The speed machinery (speed/) plugs in
+through `check_files`, the one step whose work grows with the deck.
 """
 
 from __future__ import annotations
 
-import functools
-import gc
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import NoReturn
 
-from quotedeck.model import DeckInfo
-from quotedeck.notes.notetypes import NOTETYPES
-from quotedeck.output.writing import write_with_lock
-from quotedeck.problems import Problem, QuotedeckError, SourceProblems
+from quotedeck.errors import LockOutdated, SourceProblems
+from quotedeck.model import DeckInfo, VerifiedCard
+from quotedeck.notes.note import build_note
+from quotedeck.notes.numbering import number_phrases
+from quotedeck.output.writing import write_outputs
+from quotedeck.problems import Location, Problem
+from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.sources.ids import slugify
-from quotedeck.sources.parse import DECK_FILE, card_files, parse_deck, parse_sources
-from quotedeck.speed.cache import (
-    FileCache,
-    Loading,
-    Progress,
-    Stamp,
-    inputs_digest,
-    read_stamp,
-    stamp_path,
-    write_stamp,
-)
-from quotedeck.speed.hashing import Hashes, file_hash
+from quotedeck.sources.parse import check_cards, parse_card_file, parse_deck
 from quotedeck.state.changes import ChangeReport, Plan, plan
-from quotedeck.state.lock import LOCK_FILE, LOCK_VERSION, Lock, read_lock
-from quotedeck.verify.cards import verify
+from quotedeck.state.lock import LOCK_VERSION, Lock, read_lock
+from quotedeck.verify.cards import verify_cards
+from quotedeck.verify.texts import SourceText
+
+# Called with (steps done, steps in all) as a build goes.
+Progress = Callable[[int, int], None]
 
 
-class LockOutdated(QuotedeckError):
-    """`--locked` was given but the sources no longer match the lock."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """One card file parsed and verified. It depends on nothing but the file, the deck's
+    name and tags, and the texts it cites (never on the lock), so it can be cached."""
+
+    path: Path
+    ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set (unique across files)
+    verified: tuple[VerifiedCard, ...]
+    parse_problems: tuple[Problem, ...]
+    verify_problems: tuple[Problem, ...]
+    texts: tuple[tuple[Path, str], ...]  # the texts cited, with the digest of what was read
+
+
+def check_card_file(root: Path, path: Path, deck_name: str, texts: dict[Path, SourceText]) -> CheckedFile:
+    """Parse and verify one card file; `texts` keeps the texts read for the next one."""
+    cards, parse_problems = parse_card_file(root, path, deck_name)
+    verified, verify_problems = verify_cards(cards, root, texts)
+    cited = sorted({card.source.text_path for card in cards})
+    return CheckedFile(
+        path=path,
+        ids=tuple((card.id, card.id_location) for card in cards),
+        verified=tuple(verified),
+        parse_problems=tuple(parse_problems),
+        verify_problems=tuple(verify_problems),
+        texts=tuple((text, texts[text].digest) for text in cited if text in texts),
+    )
+
+
+def card_file_inputs(root: Path, path: Path, deck_name: str) -> tuple[str, ...]:
+    """What check_card_file's result depends on besides the card file's bytes and the texts it
+    cites (whose digests the result records): the places it names and the deck's name."""
+    return (str(root.resolve()), str(root), str(path), deck_name)
+
+
+# Checks a folder's card files for a deck of this name, giving one CheckedFile a card file, in order.
+CheckFiles = Callable[[SourceFolder, str], Iterator[CheckedFile]]
+
+
+def check_one_by_one(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFile]:
+    """Every card file, in order, in this process."""
+    texts: dict[Path, SourceText] = {}
+    for path in folder.card_files:
+        yield check_card_file(folder.root, path, deck_name, texts)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Everything a build knows before it writes."""
+
+    folder: SourceFolder
+    deck: DeckInfo
+    plan: Plan
+    warnings: tuple[Problem, ...]
+    source_warnings: tuple[Problem, ...]  # those of the sources alone, not of what changed since the lock
+    lock_version: int  # of the lock file read: an older format is written anew
+    texts: tuple[tuple[Path, str], ...]  # every text cited, with the digest of what was read
 
 
 @dataclass(frozen=True)
@@ -51,33 +101,72 @@ class BuildReport:
     lock_path: Path
     written: bool
     up_to_date: bool = False  # the package was built from these very inputs already: nothing was written
+    card_ids: tuple[str, ...] = ()  # every note's card id, in the package's order
+    source_warnings: tuple[Problem, ...] = ()  # what a build of the same inputs warns of again
+    texts: tuple[tuple[Path, str], ...] = ()  # every text cited, with the digest of what was read
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    deck: DeckInfo
-    plan: Plan
-    warnings: list[Problem]
-    source_warnings: list[Problem]  # those about the sources themselves, not about what changed
-    lock_version: int  # of the lock file read: an older format is written anew
-    texts: list[tuple[Path, str]]  # every text cited, with its hash
-    files: int  # card files read
+def build_folder(source: Path) -> Path:
+    """Where builds write by default: `build/` beside the card source folder."""
+    return source.parent / "build"
 
 
 def default_output(source: Path, deck_name: str) -> Path:
-    """`build/<deck>.apkg` beside the card source folder."""
-    return source.parent / "build" / f"{slugify(deck_name) or 'deck'}.apkg"
+    """`build/<deck>.apkg`."""
+    return build_folder(source) / f"{slugify(deck_name) or 'deck'}.apkg"
 
 
-def prepare(source: Path, now: int | None = None, jobs: int | None = None) -> tuple[DeckInfo, Plan, list[Problem]]:
+def check(
+    source: Path,
+    *,
+    folder: SourceFolder | None = None,
+    now: int | None = None,
+    check_files: CheckFiles = check_one_by_one,
+    progress: Progress | None = None,
+) -> Checked:
     """Everything `build` checks, without writing; raises SourceProblems on any error.
 
-    Card files unchanged since the last build come from its cache, which this leaves as it is.
+    `folder` is the listing of `source`, when the caller has made it already.
     """
-    with _collector_paused():
-        cache = FileCache(source.parent / "build", source, keep=False)
-        prepared = _prepare(source, now, Hashes(), cache, jobs=jobs)
-    return prepared.deck, prepared.plan, prepared.warnings
+    folder = folder or list_sources(source)
+    problems = list(folder.problems)
+    deck: DeckInfo | None = None
+    if source.is_dir():
+        deck, deck_problems = parse_deck(folder.deck_file)
+        problems += deck_problems
+    lock = read_lock(folder.lock_file)
+    if isinstance(lock, Problem):
+        problems.append(lock)
+        lock = Lock()
+    # With a broken deck.yaml the card files are still checked, so that every problem shows at once.
+    files: list[CheckedFile] = []
+    for checked in check_files(folder, deck.name if deck else ""):
+        files.append(checked)
+        if progress:
+            progress(len(files), len(folder.card_files))
+    problems += [p for f in files for p in f.parse_problems]
+    ids = [pair for f in files for pair in f.ids]
+    problems += check_cards(deck, ids, any(p.is_error for p in problems))
+    problems += [p for f in files for p in f.verify_problems]
+    if deck is None or any(p.is_error for p in problems):
+        raise SourceProblems(problems)
+    notes = [
+        build_note(card, number_phrases(card.phrases, lock.numbers(card.card.id)), deck.name, deck.tags)
+        for f in files
+        for card in f.verified
+    ]
+    stamp = int(time.time()) if now is None else now
+    the_plan = plan(notes, lock, deck.name, deck.location, stamp)
+    cited = dict(pair for f in files for pair in f.texts)
+    return Checked(
+        folder=folder,
+        deck=deck,
+        plan=the_plan,
+        warnings=tuple(sorted([*problems, *the_plan.warnings], key=Problem.sort_key)),
+        source_warnings=tuple(sorted(problems, key=Problem.sort_key)),
+        lock_version=lock.version,
+        texts=tuple(sorted(cited.items())),
+    )
 
 
 def build(
@@ -86,188 +175,43 @@ def build(
     *,
     dry_run: bool = False,
     locked: bool = False,
+    folder: SourceFolder | None = None,
     now: int | None = None,
+    check_files: CheckFiles = check_one_by_one,
     progress: Progress | None = None,
-    jobs: int | None = None,
 ) -> BuildReport:
-    """Check the sources, then write the package and the lock; `progress` hears of each step.
-
-    Only card files whose inputs changed since the last build are parsed and
-    verified again, on up to `jobs` cores (see cardfiles.py), and nothing is
-    written when no input changed (see cache.py).
-    """
-    with _collector_paused():
-        return _build(source, out, dry_run=dry_run, locked=locked, now=now, progress=progress, jobs=jobs)
-
-
-def _build(
-    source: Path,
-    out: Path | None,
-    *,
-    dry_run: bool,
-    locked: bool,
-    now: int | None,
-    progress: Progress | None,
-    jobs: int | None,
-) -> BuildReport:
-    hashes = Hashes()
-    deck, deck_problems = parse_deck(source)
-    lock_path = source / LOCK_FILE
-    inputs = None
-    if deck is not None and not deck_problems:  # a stray *.yml is no input, but must be reported
-        output = out or default_output(source, deck.name)
-        inputs = _inputs(source, output, hashes)
-        stamp = read_stamp(stamp_path(output))
-        if stamp is not None and _still_holds(stamp, inputs(hashes(lock_path)), output, hashes):
-            return _up_to_date(stamp, output, lock_path)
+    """Check the sources, then write the package and the lock; `progress` hears of each step."""
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
-    with FileCache(source.parent / "build", source) as cache:  # what the build does not save, it drops
-        prepared = _prepare(source, now, hashes, cache, progress=steps, jobs=jobs)
-        the_plan = prepared.plan
-        output = out or default_output(source, prepared.deck.name)
-        if locked and the_plan.report.has_changes:
-            raise LockOutdated(_describe_changes(the_plan.report))
-        if locked and prepared.lock_version != LOCK_VERSION:
-            raise LockOutdated(
-                f"quotedeck.lock is in the format of an older quotedeck (version {prepared.lock_version}); "
-                "run `quotedeck build` once and commit the lock it writes"
-            )
-        report = BuildReport(
-            output=output,
-            notes=len(the_plan.notes),
-            cards=sum(len(s.note.ordinals) for s in the_plan.notes),
-            size=0,
-            changes=the_plan.report,
-            warnings=tuple(sorted(prepared.warnings, key=Problem.sort_key)),
-            lock_path=lock_path,
-            written=False,
+    checked = check(source, folder=folder, now=now, check_files=check_files, progress=steps)
+    the_plan = checked.plan
+    output = out or default_output(source, checked.deck.name)
+    if locked and the_plan.report.has_changes:
+        raise LockOutdated(_describe_changes(the_plan.report))
+    if locked and checked.lock_version != LOCK_VERSION:
+        raise LockOutdated(
+            f"quotedeck.lock is in the format of an older quotedeck (version {checked.lock_version}); "
+            "run `quotedeck build` once and commit the lock it writes"
         )
-        if dry_run:
-            return report
-        # The cache and the stamp keep only what was read as it was hashed: when an input
-        # was saved during the build, they are left as they were and the next build reads it.
-        # Every input has been read by now: they are hashed again while the package is written.
-        rehash = functools.partial(_unchanged, inputs, source, output, prepared.texts) if inputs else lambda: False
-        old_lock = functools.partial(hashes, lock_path)  # hashed while the package is written, too
-        size, lock_hash, unchanged = _write(the_plan, prepared.deck, output, lock_path, old_lock, rehash)
-        if inputs is not None and unchanged:
-            # What the same inputs, this lock now among them, build to: every note unchanged.
-            stamp = Stamp(
-                inputs=inputs(lock_hash),
-                texts=prepared.texts,
-                package=file_hash(output),
-                notes=report.notes,
-                cards=report.cards,
-                card_ids=[s.note.card_id for s in the_plan.notes],
-                warnings=prepared.source_warnings,
-            )
-            write_stamp(stamp_path(output), stamp)
-            cache.save()
-        if progress:
-            progress(prepared.files + 1, prepared.files + 1)
-        return BuildReport(**{**report.__dict__, "size": size, "written": True})
-
-
-def _prepare(
-    source: Path,
-    now: int | None,
-    hashes: Hashes,
-    cache: FileCache,
-    progress: Progress | None = None,
-    jobs: int | None = None,
-) -> _Prepared:
-    deck, deck_problems = parse_deck(source)
-    if deck is None:
-        _check_everything(source, read_lock(source / LOCK_FILE))
-    with Loading(source, deck, cache, hashes, jobs) as loading:  # card files start being checked...
-        lock = read_lock(source / LOCK_FILE)  # ...while the lock is read
-        if isinstance(lock, Problem):
-            _check_everything(source, lock)
-        loaded = loading.finish(deck_problems, lock, progress)
-    if any(p.is_error for p in loaded.problems):
-        raise SourceProblems(loaded.problems)
-    stamp = int(time.time()) if now is None else now
-    the_plan = plan(loaded.notes, lock, deck.name, deck.location, stamp)
-    warnings = loaded.problems + list(the_plan.warnings)
-    return _Prepared(deck, the_plan, warnings, loaded.problems, lock.version, loaded.texts, loaded.files)
-
-
-def _check_everything(source: Path, lock: Lock | Problem) -> NoReturn:
-    """Nothing to build: the whole check finds every problem there is, the quotes'
-    included (against an empty lock when it is the lock that is damaged)."""
-    sources, problems = parse_sources(source)
-    if sources is not None:
-        problems += verify(sources, lock if isinstance(lock, Lock) else Lock())[1]
-    raise SourceProblems([*problems, lock] if isinstance(lock, Problem) else problems)
-
-
-def _inputs(source: Path, output: Path, hashes: Hashes) -> Callable[[str], str]:
-    """The digest of everything a build reads, given the lock's hash."""
-    files = [(str(path), hashes(path)) for path in [source / DECK_FILE, *card_files(source)]]
-    notetypes = [notetype.digest for notetype in NOTETYPES.values()]
-    fixed = [str(source.resolve()), str(source), str(output), files, notetypes]
-    return lambda lock_hash: inputs_digest([*fixed, lock_hash])
-
-
-def _unchanged(inputs: Callable[[str], str], source: Path, output: Path, texts: list[tuple[Path, str]]) -> bool:
-    """Every input but the lock (which the build writes), hashed again, is what it was when the build began."""
-    again = Hashes()
-    return _inputs(source, output, again)("") == inputs("") and all(again(text) == digest for text, digest in texts)
-
-
-def _up_to_date(stamp: Stamp, output: Path, lock_path: Path) -> BuildReport:
-    return BuildReport(
+    report = BuildReport(
         output=output,
-        notes=stamp.notes,
-        cards=stamp.cards,
-        size=output.stat().st_size,
-        changes=ChangeReport(unchanged=tuple(stamp.card_ids)),
-        warnings=tuple(sorted(stamp.warnings, key=Problem.sort_key)),
-        lock_path=lock_path,
+        notes=len(the_plan.notes),
+        cards=sum(len(s.note.ordinals) for s in the_plan.notes),
+        size=0,
+        changes=the_plan.report,
+        warnings=checked.warnings,
+        lock_path=checked.folder.lock_file,
         written=False,
-        up_to_date=True,
+        card_ids=tuple(s.note.card_id for s in the_plan.notes),
+        source_warnings=checked.source_warnings,
+        texts=checked.texts,
     )
-
-
-def _still_holds(stamp: Stamp, inputs: str, output: Path, hashes: Hashes) -> bool:
-    """The stamp is of these inputs, and the package it stamped is still there, unchanged."""
-    return (
-        stamp.inputs == inputs
-        and all(hashes(text) == digest for text, digest in stamp.texts)
-        and file_hash(output) == stamp.package
-    )
-
-
-def _write(
-    the_plan: Plan,
-    deck: DeckInfo,
-    output: Path,
-    lock_path: Path,
-    old_lock: Callable[[], str],
-    meanwhile: Callable[[], bool],
-) -> tuple[int, str, bool]:
-    """The package's size, the SHA-256 of the lock (written unless it is what `old_lock`
-    gives), and what `meanwhile` returned (run while the package is written)."""
-    from quotedeck.output.package import write_package_into  # genanki loads only when a package is written
-
-    def package(path: Path, collection: Path) -> None:
-        write_package_into(path, collection, the_plan, deck)
-
-    return write_with_lock(package, output, lock_path, the_plan.write_lock, old_lock, meanwhile)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # A build makes millions of objects that live until it ends and form no
-    # cycles; the cyclic collector would scan them again and again (half the
-    # time of a large build) for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+    if dry_run:
+        return report
+    size = write_outputs(the_plan, checked.deck, output, checked.folder.lock_file)
+    if progress:
+        total = len(checked.folder.card_files) + 1
+        progress(total, total)
+    return replace(report, size=size, written=True)
 
 
 def _describe_changes(changes: ChangeReport) -> str:

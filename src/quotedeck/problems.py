@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -50,46 +49,3 @@ def error(location: Location, message: str, hint: str = "") -> Problem:
 
 def warning(location: Location, message: str, hint: str = "") -> Problem:
     return Problem(location, message, hint, Severity.WARNING)
-
-
-class QuotedeckError(Exception):
-    """Base class of every error quotedeck raises on purpose."""
-
-
-class SourceProblems(QuotedeckError):
-    """The sources have errors; nothing was written."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{sum(p.is_error for p in problems)} error(s) in the sources")
-        self.problems = sorted(problems, key=Problem.sort_key)
-
-
-class OutputError(QuotedeckError):
-    """The package could not be written; the previous one is untouched."""
-
-    def __init__(self, path: Path, message: str, hint: str = "") -> None:
-        super().__init__(f"{path}: error: {message}")
-        self.path = path
-        self.message = message
-        self.hint = hint
-
-    @classmethod
-    def cannot_write(
-        cls, path: Path, what: str, reason: OSError | str, kept: str = "the previous package and lock are unchanged"
-    ) -> OutputError:
-        """`path` (the package, the lock, the preview) could not be written because of `reason`."""
-        number = reason.errno if isinstance(reason, OSError) else None
-        text = (reason.strerror or str(reason)) if isinstance(reason, OSError) else reason
-        if number == errno.ENOSPC or "disk is full" in text:
-            text, hint = "the disk is full", "free some space, then build again"
-        else:
-            hint = _WRITE_HINTS.get(number or 0, "")
-        return cls(path, f"cannot write {what}: {text}; {kept}", hint)
-
-
-_WRITE_HINTS = {
-    errno.EACCES: "choose another place with -o, or make the folder writable",
-    errno.EPERM: "choose another place with -o, or make the folder writable",
-    errno.EROFS: "choose another place with -o: this one is read-only",
-    errno.ENAMETOOLONG: "choose a shorter file name with -o",
-}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from quotedeck.verify.cloze import Deletion
+from quotedeck.notes.numbering import Deletion
 
 # What escape_text changes; most text has none of it, and is then returned as it is.
 _SPECIAL = re.compile(r"[&<>{}\n]")

@@ -4,37 +4,18 @@ from __future__ import annotations
 
 import functools
 import hashlib
-from typing import NamedTuple
 
-from quotedeck.model import Card, Kind
+from quotedeck.model import Card, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.escaping import cloze_html, escape_text
+from quotedeck.notes.identity import note_guid
 from quotedeck.notes.notetypes import NOTETYPES
-from quotedeck.problems import Location
-from quotedeck.sources.ids import note_guid, slugify
-from quotedeck.state.lock import quote_digest
-from quotedeck.verify.cloze import Deletion
+from quotedeck.notes.numbering import Deletion
+from quotedeck.sources.ids import slugify
 
 
-class NoteSpec(NamedTuple):
-    """Everything Anki stores for one note, ready to be packaged.
-
-    A named tuple rather than a dataclass: a cold build's workers send every note
-    to the build pickled, and the build cache stores them so; a tuple is made and
-    unpickled in about 70% of the time.
-    """
-
-    card_id: str
-    guid: str
-    kind: Kind
-    deck: str
-    fields: tuple[str, ...]
-    tags: tuple[str, ...]
-    ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
-    clozes: tuple[tuple[str, int], ...]  # each hidden phrase's key (see phrase_key) and its cloze number
-    prompt: str  # the term or question, as written: the lock uses it to spot renames
-    quote_digest: str  # of the quote as shown, for the same
-    location: Location
-    digest: str  # see note_digest; kept in the build cache, so that a rebuild does not hash every note again
+def quote_digest(quote: str) -> str:
+    """A short digest of a card's quote as shown (whitespace collapsed): equal quotes, equal digests."""
+    return hashlib.blake2b(quote.encode(), digest_size=8).hexdigest()
 
 
 def note_digest(guid: str, kind: Kind, deck: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
@@ -61,8 +42,10 @@ def _tags(deck_tags: tuple[str, ...], card_tags: tuple[str, ...], kind: Kind, ti
 
 
 def build_note(
-    card: Card, shown_quote: str, deletions: list[Deletion], paragraph: int, deck_name: str, deck_tags: tuple[str, ...]
+    verified: VerifiedCard, deletions: list[Deletion], deck_name: str, deck_tags: tuple[str, ...]
 ) -> NoteSpec:
+    """The note of a verified card whose phrases are numbered: fields escaped, tags, GUID."""
+    card, shown_quote, paragraph = verified.card, verified.shown, verified.paragraph
     quote = cloze_html(shown_quote, deletions)
     source = escape_text(citation(card, paragraph))
     extra = escape_text(card.extra)

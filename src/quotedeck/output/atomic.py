@@ -54,14 +54,23 @@ class Staged:
     put: Callable[[], None] | None  # renames it over the target; None when it is what the target holds
 
 
+def file_digest(path: Path) -> str:
+    """The file's SHA-256; a file that cannot be read digests to the reason, so that its return shows."""
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError as exc:
+        return f"unreadable ({exc.errno})"
+
+
 @contextmanager
-def staged(target: Path, write: Writer, unless: Callable[[], str] | None = None) -> Iterator[Staged]:
+def staged(target: Path, write: Writer) -> Iterator[Staged]:
     """What `write` writes (with the function it is given), in a temporary file beside
     `target`, hashed on its way there.
 
-    Unless its SHA-256 is what `unless` gives once it is written (the target's
-    own, say), the file is flushed to disk, and `put` puts it in place (a rename,
-    which needs no space). Never put in place, it is removed.
+    Unless it is what `target` holds already, the file is flushed to disk, and
+    `put` puts it in place (a rename, which needs no space). Never put in place,
+    it is removed.
     """
     with temporary_beside(target, ".tmp") as temporary:
         digest = hashlib.sha256()
@@ -72,7 +81,7 @@ def staged(target: Path, write: Writer, unless: Callable[[], str] | None = None)
                 handle.write(data)
 
             write(out)
-            unchanged = unless is not None and digest.hexdigest() == unless()
+            unchanged = digest.hexdigest() == file_digest(target)
             if not unchanged:
                 handle.flush()
                 os.fsync(handle.fileno())

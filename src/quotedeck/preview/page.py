@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
+from quotedeck.errors import OutputError
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.output.atomic import write_atomically
-from quotedeck.pipeline import prepare
+from quotedeck.pipeline import build_folder, check
 from quotedeck.preview.render import RenderedCard, render_note
-from quotedeck.problems import OutputError, Problem
+from quotedeck.problems import Problem
 
 # The width the frames have: a common phone (iPhone 12-15, many Androids) in CSS pixels.
 PHONE_WIDTH = 390
@@ -46,7 +47,7 @@ class PreviewReport:
 
 def default_preview_output(source: Path) -> Path:
     """`build/preview.html` beside the card source folder."""
-    return source.parent / "build" / "preview.html"
+    return build_folder(source) / "preview.html"
 
 
 def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
@@ -61,10 +62,11 @@ def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
 
 def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     """Check `source` as `build` does, then write the preview page; raises QuotedeckError."""
-    deck, the_plan, warnings = prepare(source)
+    checked = check(source)
+    the_plan, warnings = checked.plan, checked.warnings
     output = out or default_preview_output(source)
     cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
-    page = preview_page(deck.name, cards, len(the_plan.notes))
+    page = preview_page(checked.deck.name, cards, len(the_plan.notes))
     if output.is_dir():
         raise OutputError(output, "the output path is a folder", f"give a file name, such as {output / 'preview.html'}")
     try:

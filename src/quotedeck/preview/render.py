@@ -12,10 +12,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from quotedeck.model import Kind
-from quotedeck.notes.note import NoteSpec
+from quotedeck.errors import QuotedeckError
+from quotedeck.model import Kind, NoteSpec
 from quotedeck.notes.notetypes import NOTETYPES, Notetype
-from quotedeck.problems import QuotedeckError
 
 
 class TemplateError(QuotedeckError):

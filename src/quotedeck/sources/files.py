@@ -1,4 +1,4 @@
-"""Which files are sources: the card files below the folder and the texts they cite.
+"""Which files are sources: deck.yaml, the card files below the folder and the texts they cite.
 
 Nothing outside the card source folder is ever read: not through `../`, not
 through an absolute path, and not through a link that leads out.
@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from quotedeck.problems import Location, Problem, error
 
+DECK_FILE = "deck.yaml"
+LOCK_FILE = "quotedeck.lock"
 CARD_SUFFIX = ".yaml"
 _YAML_SUFFIXES = (".yaml", ".yml")
 _DRIVE = re.compile(r"^[A-Za-z]:")
@@ -25,7 +28,38 @@ def is_inside(path: Path, root: Path) -> bool:
         return False
 
 
-def card_files(root: Path, skip: Path) -> tuple[list[Path], list[Problem]]:
+@dataclass(frozen=True)
+class SourceFolder:
+    """A card source folder, listed once: its deck file, its card files in reading order, and
+    the problems of the listing (files that look meant as card files but are not read)."""
+
+    root: Path
+    deck_file: Path
+    lock_file: Path
+    card_files: tuple[Path, ...]
+    problems: tuple[Problem, ...]
+
+
+def list_sources(root: Path) -> SourceFolder:
+    """The folder's sources; a missing folder is a problem of its own."""
+    if not root.is_dir():
+        missing = error(Location(root), "the card source folder does not exist", "pass the folder that holds deck.yaml")
+        return SourceFolder(root, root / DECK_FILE, root / LOCK_FILE, (), (missing,))
+    found, problems = _card_files(root, skip=root / DECK_FILE)
+    return SourceFolder(root, root / DECK_FILE, root / LOCK_FILE, tuple(found), tuple(problems))
+
+
+def is_source(path: Path, root: Path) -> bool:
+    """Whether a change to `path` can change what a build of `root` gives: any file below it
+    but hidden ones and the lock (which the build writes), whatever its kind."""
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        return False
+    return relative != Path(LOCK_FILE) and not any(part.startswith(".") for part in relative.parts)
+
+
+def _card_files(root: Path, skip: Path) -> tuple[list[Path], list[Problem]]:
     """The card files below `root` (every `*.yaml` but `skip`), and the files that look meant as ones."""
     found: list[Path] = []
     problems: list[Problem] = []

@@ -6,9 +6,8 @@ import difflib
 import re
 from pathlib import Path
 
-from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef, Sources
+from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef
 from quotedeck.problems import Location, Problem, error
-from quotedeck.sources import files as sourcefiles
 from quotedeck.sources.files import cited_text, is_inside
 from quotedeck.sources.ids import MAX_ID_LENGTH, is_valid_id, slugify
 from quotedeck.sources.yamlnodes import (
@@ -21,7 +20,6 @@ from quotedeck.sources.yamlnodes import (
     node_location,
 )
 
-DECK_FILE = "deck.yaml"
 DECK_KEYS = ("name", "description", "tags")
 FILE_KEYS = ("source", "deck", "tags", "cards")
 SOURCE_KEYS = ("text", "title", "author")
@@ -46,60 +44,22 @@ _TYPE_NAMES = {
 }
 
 
-def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
-    """Read deck.yaml and every card file below `root`; report all problems at once."""
+def parse_deck(path: Path) -> tuple[DeckInfo | None, list[Problem]]:
+    """deck.yaml; None when it has an error (reported among the problems)."""
     problems: list[Problem] = []
-    if not root.is_dir():
-        problems.append(
-            error(Location(root), "the card source folder does not exist", "pass the folder that holds deck.yaml")
-        )
-        return None, problems
-    deck = _parse_deck(root, problems)
-    paths, file_problems = _card_files(root)
-    problems.extend(file_problems)
-    cards: list[Card] = []
-    for path in paths:
-        cards.extend(_CardFile(root, path, deck.name if deck else "", problems).parse())
-    problems.extend(check_cards(deck, [(card.id, card.id_location) for card in cards], problems))
-    # The cards that parsed are returned even beside errors (a broken deck.yaml
-    # included), so that their quotes are checked in the same run and every
-    # problem shows at once. The errors keep them from being built.
-    stand_in = DeckInfo("", "", (), Location(root / DECK_FILE))
-    return Sources(root, deck or stand_in, tuple(cards)), problems
-
-
-# The steps of parse_sources one by one, for a build that re-reads only the card files that changed.
-
-
-def card_files(root: Path) -> list[Path]:
-    """Every card file below `root` (any *.yaml but deck.yaml), in the order their cards are read."""
-    return _card_files(root)[0]
-
-
-def _card_files(root: Path) -> tuple[list[Path], list[Problem]]:
-    """The card files, and the files that look meant as ones but are not read (*.yml, links leading out)."""
-    return sourcefiles.card_files(root, skip=root / DECK_FILE)
-
-
-def parse_deck(root: Path) -> tuple[DeckInfo | None, list[Problem]]:
-    """deck.yaml, and the files of the folder that are not read; None when `root` is no
-    folder or the deck has an error (parse_sources reports that)."""
-    if not root.is_dir():
-        return None, []
-    problems: list[Problem] = []
-    deck = _parse_deck(root, problems)
-    return deck, problems + _card_files(root)[1]
+    return _parse_deck(path, problems), problems
 
 
 def parse_card_file(root: Path, path: Path, deck_name: str) -> tuple[list[Card], list[Problem]]:
+    """One card file's cards, and its problems; cards with an error are left out."""
     problems: list[Problem] = []
     return _CardFile(root, path, deck_name, problems).parse(), problems
 
 
-def check_cards(deck: DeckInfo | None, ids: list[tuple[str, Location]], problems: list[Problem]) -> list[Problem]:
+def check_cards(deck: DeckInfo | None, ids: list[tuple[str, Location]], any_errors: bool) -> list[Problem]:
     """What only all card files together show: a deck without cards, an id used twice."""
     found = []
-    if deck is not None and not ids and not any(p.is_error for p in problems):
+    if deck is not None and not ids and not any_errors:
         found.append(
             error(deck.location, "the deck has no cards", "add a card file (any other *.yaml) beside deck.yaml")
         )
@@ -119,8 +79,8 @@ def check_cards(deck: DeckInfo | None, ids: list[tuple[str, Location]], problems
     return found
 
 
-def _parse_deck(root: Path, problems: list[Problem]) -> DeckInfo | None:
-    path = root / DECK_FILE
+def _parse_deck(path: Path, problems: list[Problem]) -> DeckInfo | None:
+    root = path.parent
     if not path.is_file():
         problems.append(error(Location(path), "deck.yaml is missing", "create it with a line `name: My deck`"))
         return None

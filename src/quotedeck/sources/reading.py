@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
 from pathlib import Path
 
 from quotedeck.problems import Location, Problem, error
@@ -20,6 +21,14 @@ def read_utf8(path: Path, cited_at: Location | None = None, max_bytes: int = MAX
     `cited_at` is where the file was named (a card file's `text:`), so that a
     missing file is reported where the curator can fix the name.
     """
+    read = read_text_and_digest(path, cited_at, max_bytes)
+    return read if isinstance(read, Problem) else read[0]
+
+
+def read_text_and_digest(
+    path: Path, cited_at: Location | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[str, str] | Problem:
+    """As read_utf8, with the SHA-256 of the bytes read: which version of the file it was."""
     where = cited_at or Location(path)
     try:
         size = path.stat().st_size
@@ -40,7 +49,8 @@ def read_utf8(path: Path, cited_at: Location | None = None, max_bytes: int = MAX
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         return _not_utf8(path, data, exc.start)
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    digest = hashlib.sha256(data).hexdigest()
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), digest
 
 
 def _not_utf8(path: Path, data: bytes, offset: int) -> Problem:

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
-
-def file_hash(path: Path) -> str:
-    """The file's SHA-256; a file that cannot be read hashes to the reason, so that its return shows."""
-    try:
-        with open(path, "rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError as exc:
-        return f"unreadable ({exc.errno})"
+from quotedeck.output.atomic import file_digest
 
 
 class Hashes:
@@ -23,5 +15,5 @@ class Hashes:
 
     def __call__(self, path: Path) -> str:
         if path not in self._known:
-            self._known[path] = file_hash(path)
+            self._known[path] = file_digest(path)
         return self._known[path]

@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from quotedeck.notes.note import NoteSpec
+from quotedeck.model import NoteSpec
 from quotedeck.notes.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import Location, Problem, warning
 from quotedeck.state.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, write_lock

@@ -9,7 +9,6 @@ its quote (version 1 kept the quote itself; such a lock is still read).
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 from collections.abc import Callable, Iterable
@@ -17,11 +16,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from quotedeck.notes.note import quote_digest
 from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.files import is_inside
 from quotedeck.sources.reading import read_utf8
 
-LOCK_FILE = "quotedeck.lock"
 LOCK_VERSION = 2
 _READABLE = (1, LOCK_VERSION)  # version 1 kept each note's `quote` where 2 keeps its `quote_digest`
 # Notes are written to the lock file in batches of this many.
@@ -30,11 +29,6 @@ _BATCH = 1000
 
 # The retired phrases of every note that has none: one dict, never changed, for all of them.
 NO_RETIRED: dict[str, int] = {}
-
-
-def quote_digest(quote: str) -> str:
-    """A short digest of a card's quote as shown (whitespace collapsed): equal quotes, equal digests."""
-    return hashlib.blake2b(quote.encode(), digest_size=8).hexdigest()
 
 
 class LockedNote(NamedTuple):
@@ -64,6 +58,13 @@ class Lock:
     notes: dict[str, LockedNote] = field(default_factory=dict)
     notetypes: dict[str, LockedNotetype] = field(default_factory=dict)
     version: int = LOCK_VERSION  # of the file it was read from: an older one is written anew
+
+    def numbers(self, card_id: str) -> dict[str, int]:
+        """Every cloze number the card's note has had, by phrase key: live and retired."""
+        locked = self.notes.get(card_id)
+        if locked is None:
+            return {}
+        return {**locked.retired, **locked.clozes} if locked.retired else locked.clozes
 
     def to_json(self) -> str:
         """The lock as `json.dumps(indent=1, sort_keys=True, ensure_ascii=False)` writes it."""
@@ -178,23 +179,3 @@ def _locked_note(values: dict[str, Any], version: int, shared: dict[object, Any]
 
 
 _REPAIR_HINT = "restore it from version control (git checkout -- quotedeck.lock)"
-
-
-def assign_ordinals(phrase_keys: list[str], locked: LockedNote | None) -> dict[str, int]:
-    """A cloze number for each phrase: the one it had, else one never used by this note.
-
-    Numbers are never reused for another phrase, because Anki keeps the old
-    card (and its reviews) under its number.
-    """
-    known = {**locked.retired, **locked.clozes} if locked else {}
-    next_free = max(known.values(), default=0) + 1
-    ordinals: dict[str, int] = {}
-    for key in phrase_keys:
-        if key in ordinals:
-            continue
-        if key in known:
-            ordinals[key] = known[key]
-        else:
-            ordinals[key] = next_free
-            next_free += 1
-    return ordinals

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import NamedTuple
 
-from quotedeck.model import Phrase
+from quotedeck.model import Phrase, PhraseSpans
 from quotedeck.problems import Problem, error
 from quotedeck.verify.texts import straighten_quotes
 
@@ -15,15 +14,6 @@ _SINGLE = "'‘’‚‛"
 # The only characters outside ASCII that an ASCII letter matches when case is ignored (İ ı ſ K).
 _ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"
 _WORD_CHAR = re.compile(r"\w")
-
-
-class Deletion(NamedTuple):  # a named tuple, as Phrase: one or more a card
-    """One cloze deletion: a phrase, its Anki card number, its places in the quote."""
-
-    ordinal: int
-    phrase: Phrase
-    spans: tuple[tuple[int, int], ...]
-    key: str  # phrase_key(phrase.text)
 
 
 def phrase_key(text: str) -> str:
@@ -84,11 +74,9 @@ def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
     return tuple(spans)
 
 
-def find_deletions(
-    quote: str, phrases: tuple[Phrase, ...], ordinals: dict[str, int]
-) -> tuple[list[Deletion], list[Problem]]:
+def find_phrases(quote: str, phrases: tuple[Phrase, ...]) -> tuple[list[PhraseSpans], list[Problem]]:
     """Every occurrence of every phrase in the shown quote; gaps and overlaps are problems."""
-    deletions: list[Deletion] = []
+    deletions: list[PhraseSpans] = []
     problems: list[Problem] = []
     seen: dict[str, Phrase] = {}
     for phrase in phrases:
@@ -113,7 +101,7 @@ def find_deletions(
                 )
             )
             continue
-        deletions.append(Deletion(ordinals[key], phrase, spans, key))
+        deletions.append(PhraseSpans(phrase, key, spans))
     problems.extend(_overlaps(deletions))
     if deletions and not problems and _hides_everything(quote, deletions):
         problems.append(
@@ -126,7 +114,7 @@ def find_deletions(
     return deletions, problems
 
 
-def _overlaps(deletions: list[Deletion]) -> list[Problem]:
+def _overlaps(deletions: list[PhraseSpans]) -> list[Problem]:
     if len(deletions) == 1 and len(deletions[0].spans) == 1:  # the usual card: one phrase, found once
         return []
     problems = []
@@ -144,7 +132,7 @@ def _overlaps(deletions: list[Deletion]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _hides_everything(quote: str, deletions: list[Deletion]) -> bool:
+def _hides_everything(quote: str, deletions: list[PhraseSpans]) -> bool:
     """No word is left visible (an ellipsis, or punctuation, is no word)."""
     cursor = 0
     for start, end in sorted([span for deletion in deletions for span in deletion.spans]):

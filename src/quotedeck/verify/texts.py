@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
 from quotedeck.problems import Location, Problem, error
-from quotedeck.sources.reading import read_utf8
+from quotedeck.sources.reading import read_text_and_digest
 
 # Curly quotes and apostrophes match their straight forms; nothing else is folded.
 _QUOTE_MARKS = (("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"))
@@ -61,6 +61,7 @@ class SourceText:
     path: Path
     normalized: str
     paragraph_starts: tuple[int, ...]
+    digest: str = ""  # the SHA-256 of the file as read
 
     def paragraph_at(self, offset: int) -> int:
         """The 1-based number of the paragraph that holds `offset`."""
@@ -92,10 +93,12 @@ class SourceText:
 
 
 def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
-    raw = read_utf8(path, cited_at)
-    if isinstance(raw, Problem):
-        return raw
-    text = parse_text(path, raw)
+    """The text a card file cites, or the problem that stops it, located at `cited_at`."""
+    read = read_text_and_digest(path, cited_at)
+    if isinstance(read, Problem):
+        return read
+    raw, digest = read
+    text = replace(parse_text(path, raw), digest=digest)
     if not text.normalized:
         return error(cited_at, f"the text file {path.name} is empty", "paste the text into it")
     return text
