@@ -8,18 +8,17 @@ only be an accident or an attack (PyYAML's C composer recurses, and crashes
 the interpreter on a deeply nested file unless libyaml stops it first).
 
 Composing in Python costs more than parsing, so a file takes a fast path where
-it safely can: PyYAML's C composer, only on a text that cannot hold tags,
-anchors or aliases and only with a libyaml that limits nesting, its tree then
-checked for depth and size. Any other file, and any the fast path is unsure
-of, is composed here: the same tree, or the refusal with its place.
+it safely can: PyYAML's C composer (through yaml.compose), only on a text that
+cannot hold tags, anchors or aliases, nor more values than a card file may have
+(libyaml limits nesting itself since PyYAML 6.0.4, which pyproject.toml
+requires), its tree then checked for depth and size. Any other file, and any
+the fast path is unsure of, is composed here: the same tree, or the refusal
+with its place.
 """
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, cast
@@ -81,37 +80,9 @@ def _mark(mark: object) -> yaml.Mark | None:
     return cast("yaml.Mark | None", mark)
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    # The parser allocates millions of small objects; the cyclic collector
-    # would rescan them again and again for nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+# The fast path needs libyaml's C composer (PyYAML's wheels include it).
+FAST_COMPOSER = yaml.__with_libyaml__
 
-
-def _libyaml_stops_deep_nesting() -> bool:
-    """Whether libyaml refuses nesting past 1000 levels (as it does since PyYAML
-    6.0.4), which makes the C composer safe: it recurses once a level and would
-    overflow the C stack on a deeper file; 1000 levels take some 300 KB of it,
-    well within the usual thread stacks (1 MB and more)."""
-    loader = Loader("[" * 1001)
-    try:
-        while not isinstance(loader.get_event(), StreamEndEvent):
-            pass
-    except yaml.MarkedYAMLError as exc:
-        return exc.problem == LIBYAML_TOO_DEEP
-    finally:
-        loader.dispose()
-    return False
-
-
-# The fast path needs the C composer, and only a libyaml that keeps it from crashing.
-FAST_COMPOSER = yaml.__with_libyaml__ and _libyaml_stops_deep_nesting()
 
 # A tag (`!`), an anchor (`&`) or an alias (`*`) starts a token, so it comes first
 # in the text or after a space, a line break or an indicator. After any other
@@ -127,64 +98,19 @@ def _may_hold_tag_anchor_or_alias(text: str) -> bool:
     return ("!" in text or "&" in text or "*" in text) and _MAYBE_TAG_ANCHOR_OR_ALIAS.search(text) is not None
 
 
-_DEFAULT_TAGS = {ScalarNode: STR_TAG, SequenceNode: SEQ_TAG, MappingNode: MAP_TAG}
-# The safe loader types a plain scalar by its first character's resolvers alone: no resolver
-# for every character, none by path. (Otherwise _TagLoader's shortcut would not hold.)
-_SHORT_RESOLVE = not Loader.yaml_path_resolvers and None not in Loader.yaml_implicit_resolvers
-
-
-class _TagLoader(Loader):
-    """The C composer asks Python for each node's tag, in three calls: a quarter of its
-    time. These give the tags PyYAML's resolver gives, in fewer steps."""
-
-    def descend_resolver(self, current_node: Node | None, current_index: object) -> None:
-        pass  # no path resolvers: nothing to track
-
-    def ascend_resolver(self) -> None:
-        pass
-
-    def resolve(self, kind: type[Node], value: str | None, implicit: bool | tuple[bool, bool]) -> str:
-        if kind is ScalarNode and value is not None and isinstance(implicit, tuple) and implicit[0]:
-            for tag, pattern in Loader.yaml_implicit_resolvers.get(value[:1], ()):
-                if pattern.match(value):
-                    return cast(str, tag)
-        return _DEFAULT_TAGS[kind]
-
-
-class _CountingLoader(_TagLoader):
-    """Stops the C composer past MAX_VALUES nodes, as our composer stops: it builds
-    the whole tree before the tree can be counted, and a hostile file's tree could
-    exhaust memory. It asks `resolve` for each node's tag."""
-
-    values = 0
-
-    def resolve(self, kind: type[Node], value: str | None, implicit: bool | tuple[bool, bool]) -> str:
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise _TooManyValues
-        return super().resolve(kind, value, implicit)
-
-
-class _TooManyValues(Exception):
-    pass
-
-
 def _compose_fast(text: str) -> MappingNode | None:
     """The top-level mapping by libyaml's C composer, or None where our composer
     must decide: it alone refuses with the place to fix, so anything unusual (a
     syntax error, several documents, no mapping, too deep, too many values) is
     left to it."""
-    if not FAST_COMPOSER or not _SHORT_RESOLVE or _may_hold_tag_anchor_or_alias(text):
+    # libyaml makes at most about one node a character (`[?:,?:,`) and builds the whole tree
+    # before it can be counted: a text that could hold too many values is composed here.
+    if not FAST_COMPOSER or 3 * len(text) > MAX_VALUES or _may_hold_tag_anchor_or_alias(text):
         return None
-    # libyaml makes at most about one node a character (`[?:,?:,`); counting costs
-    # a call a node, so only texts that could hold too many values are counted.
-    loader = _TagLoader(text) if 3 * len(text) <= MAX_VALUES else _CountingLoader(text)
     try:
-        root = loader.get_single_node()
+        root = yaml.compose(text, Loader=Loader)
     except Exception:  # our composer meets the same and reports it
         return None
-    finally:
-        loader.dispose()
     if not isinstance(root, MappingNode):
         return None
     # Level by level, without recursion, the count and the depth our composer allows.
@@ -212,10 +138,9 @@ def load_yaml(path: Path) -> MappingNode | Problem:
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return error(Location(path), "the file is empty", "add the keys this file needs")
     try:
-        with _collector_paused():
-            node: Node | None = _compose_fast(text)
-            if node is None:
-                node = _Composer(path, text).compose()
+        node: Node | None = _compose_fast(text)
+        if node is None:
+            node = _Composer(path, text).compose()
     except yaml.MarkedYAMLError as exc:
         if exc.problem == LIBYAML_TOO_DEEP:
             return _too_deep(path, text, exc)
@@ -355,8 +280,7 @@ def _too_deep(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark
     if mark is not None:
         try:
-            with _collector_paused():
-                _Composer(path, text[: mark.index]).compose()
+            _Composer(path, text[: mark.index]).compose()
         except _Refused as refused:  # the depth, or something refused before it
             return replace(refused.problem, location=_within(refused.problem.location, text))
         except yaml.YAMLError:  # the cut made the rest invalid before the depth
