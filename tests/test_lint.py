@@ -1,4 +1,4 @@
-"""ruff and mypy are part of the suite, so a lint failure is a red CI."""
+"""ruff, mypy and the import contracts are part of the suite, so a lint failure is a red CI."""
 
 import shutil
 import subprocess
@@ -14,9 +14,11 @@ ROOT = Path(__file__).resolve().parent.parent
     "command",
     [
         ["ruff", "check", "src", "tests"],
+        ["ruff", "format", "--check", "src", "tests"],
         ["mypy", "--config-file", "pyproject.toml", "src/quotedeck"],
+        ["lint-imports", "--config", "pyproject.toml"],
     ],
-    ids=["ruff", "mypy"],
+    ids=["ruff", "ruff-format", "mypy", "import-layers"],
 )
 def test_linter_is_clean(command: list[str]) -> None:
     tool = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(command[0])
