@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.decks import AnkiCard, anki_cards, build_apkg, copy_shipped_deck, write_stress_deck
-from tests.sources import write_source
+from tests.support.decks import AnkiCard, anki_cards, build_apkg, copy_shipped_deck, write_stress_deck
+from tests.support.sources import write_source
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ import sys
 from pathlib import Path
 
 from quotedeck import __version__
-from tests.sources import run
+from tests.support.sources import run
 
 
 def test_build_prints_a_summary_and_writes_the_package(project: Path) -> None:

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from quotedeck.sources.yamlnodes import MAX_DEPTH, load_yaml
-from tests.checking import CARD, HEAD, errors
+from tests.support.checking import CARD, HEAD, errors
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 

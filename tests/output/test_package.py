@@ -14,7 +14,7 @@ from quotedeck.notes.identity import stable_id
 from quotedeck.notes.note import NoteSpec
 from quotedeck.output.package import _CHUNK, _StampedModel, _zip, write_package
 from quotedeck.pipeline import check
-from tests.sources import write_source
+from tests.support.sources import write_source
 
 T0 = 1_800_000_000
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from quotedeck.pipeline import build
-from tests.anki_collection import cards, fresh_collection, import_apkg, render
-from tests.sources import write_source
+from tests.support.anki_collection import cards, fresh_collection, import_apkg, render
+from tests.support.sources import write_source
 
 HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> AT&T &amp; a < b {{c9::gotcha}}'
 

@@ -23,8 +23,8 @@ from typing import Any
 import pytest
 
 from quotedeck.preview.page import PHONE_HEIGHT, PHONE_WIDTH, phone_document, write_preview
-from tests.chromium import Tab, chromium, find_chromium
-from tests.decks import ROOT, AnkiCard
+from tests.support.chromium import Tab, chromium, find_chromium
+from tests.support.decks import ROOT, AnkiCard
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 MIN_CONTRAST = 4.5  # WCAG AA for body text

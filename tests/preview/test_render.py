@@ -20,7 +20,7 @@ from quotedeck.preview.render import (
     render_note,
     render_template,
 )
-from tests.decks import AnkiCard
+from tests.support.decks import AnkiCard
 
 
 def _body(rendered: str) -> str:

@@ -19,7 +19,7 @@ from quotedeck.pipeline import CheckedFile, check_card_file
 from quotedeck.speed.encoding import decode, encode
 from quotedeck.speed.fast import build, check
 from quotedeck.speed.storage import cache_folder
-from tests.sources import write_source
+from tests.support.sources import write_source
 
 T0 = 1_800_000_000
 DAY = 86_400

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from quotedeck.preview.page import ANKIDROID_CSS, phone_document, preview_page
 from quotedeck.preview.render import RenderedCard
-from tests.sources import run
+from tests.support.sources import run
 
 
 def test_preview_writes_one_page_and_prints_where_to_open_it(project: Path) -> None:

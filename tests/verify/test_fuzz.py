@@ -27,7 +27,7 @@ from quotedeck.problems import Location, Problem
 from quotedeck.sources.yamlnodes import YAML_LINE_BREAK, load_yaml
 from quotedeck.verify.cloze import find_phrases, phrase_key
 from quotedeck.verify.texts import collapse_whitespace
-from tests.anki_collection import fresh_collection, import_apkg
+from tests.support.anki_collection import fresh_collection, import_apkg
 
 FIXED = settings(
     derandomize=True,

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from quotedeck.pipeline import build
-from tests.anki_collection import cards, fresh_collection, import_apkg, notes_by_guid, notetype_names, render
-from tests.sources import write_source
+from tests.support.anki_collection import cards, fresh_collection, import_apkg, notes_by_guid, notetype_names, render
+from tests.support.sources import write_source
 
-SHIPPED = Path(__file__).resolve().parent.parent / "cards_source"
+SHIPPED = Path(__file__).resolve().parents[2] / "cards_source"
 
 
 def visible_text(html: str) -> str:

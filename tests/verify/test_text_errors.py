@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from quotedeck.pipeline import check
-from tests.checking import CARD, HEAD, errors, run
-from tests.sources import TEXT, write_source
+from tests.support.checking import CARD, HEAD, errors, run
+from tests.support.sources import TEXT, write_source
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 

@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.sources import write_source
+from tests.support.sources import write_source
 
 
 def _reader(stream: object, lines: "queue.Queue[str]") -> None:

@@ -20,8 +20,8 @@ from quotedeck.speed.encoding import decode
 from quotedeck.speed.fast import build, check
 from quotedeck.speed.storage import cache_folder
 from quotedeck.speed.workers import checked_in_workers, worker_count
-from tests.sources import run, write_source
-from tests.test_cache import CARDS, TEXTS, cold_build_bytes, edit
+from tests.speed.test_cache import CARDS, TEXTS, cold_build_bytes, edit
+from tests.support.sources import run, write_source
 
 T0 = 1_800_000_000
 

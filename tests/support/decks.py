@@ -11,7 +11,7 @@ from pathlib import Path
 
 from quotedeck.pipeline import build
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = ROOT / "cards_source"
 
 STRESS_TEXT = """\
@@ -157,7 +157,7 @@ def plain(field_html: str) -> str:
 
 def anki_cards(apkg: Path, deck: str, collection_dir: Path) -> list[AnkiCard]:
     """Every card of the package, imported into a fresh collection and rendered by Anki."""
-    from tests.anki_collection import cards, fresh_collection, import_apkg, render
+    from tests.support.anki_collection import cards, fresh_collection, import_apkg, render
 
     collection_dir.mkdir(parents=True, exist_ok=True)
     result = []

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.checking import CARD, HEAD, errors, run
-from tests.sources import write_source
+from tests.support.checking import CARD, HEAD, errors, run
+from tests.support.sources import write_source
 
 pytestmark = pytest.mark.usefixtures("in_tmp")
 

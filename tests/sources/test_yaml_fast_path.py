@@ -17,7 +17,7 @@ from quotedeck.problems import Problem
 from quotedeck.sources import yamlnodes
 from quotedeck.sources.reading import read_utf8
 from quotedeck.sources.yamlnodes import MAX_DEPTH, MAX_VALUES, MappingNode, Node, ScalarNode, load_yaml
-from tests.checking import CARD, HEAD
+from tests.support.checking import CARD, HEAD
 
 pytestmark = pytest.mark.skipif(not yamlnodes.FAST_COMPOSER, reason="this PyYAML was built without libyaml")
 

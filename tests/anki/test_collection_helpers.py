@@ -13,7 +13,7 @@ import genanki
 import pytest
 from anki.collection import Collection
 
-from tests.anki_collection import (
+from tests.support.anki_collection import (
     card_history,
     cards,
     default_import_options,

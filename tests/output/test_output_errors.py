@@ -17,8 +17,8 @@ import pytest
 
 import quotedeck.output.atomic
 from quotedeck.pipeline import build
-from tests.checking import run
-from tests.sources import write_source
+from tests.support.checking import run
+from tests.support.sources import write_source
 
 Snapshot = dict[str, bytes]
 

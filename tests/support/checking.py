@@ -8,7 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from quotedeck.cli import main
-from tests.sources import TEXT, write_source
+from tests.support.sources import TEXT, write_source
 
 HEAD = """\
 source:
@@ -17,7 +17,7 @@ source:
 cards:
 """
 
-# A card whose quote is in tests.sources.TEXT; line 5 of a file that starts with HEAD.
+# A card whose quote is in tests.support.sources.TEXT; line 5 of a file that starts with HEAD.
 CARD = """\
   - term: the innermost point
     definition: The place where the Creator is found.

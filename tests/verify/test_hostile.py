@@ -16,8 +16,8 @@ from quotedeck.errors import SourceProblems
 from quotedeck.pipeline import check
 from quotedeck.verify.quotes import QuoteMiss, find_quote
 from quotedeck.verify.texts import parse_text
-from tests.checking import HEAD
-from tests.sources import write_source
+from tests.support.checking import HEAD
+from tests.support.sources import write_source
 
 FILLER = "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt. "
 FOUND = "That point is the innermost point, where the Creator is found."

@@ -16,7 +16,7 @@ from quotedeck.cli import main
 from quotedeck.model import Kind
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.pipeline import LockOutdated, build
-from tests.anki_collection import (
+from tests.support.anki_collection import (
     card_history,
     cards,
     fresh_collection,
@@ -26,7 +26,7 @@ from tests.anki_collection import (
     notetype_names,
     review,
 )
-from tests.sources import write_source
+from tests.support.sources import write_source
 
 DAY = 86_400
 T0 = 1_800_000_000
