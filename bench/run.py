@@ -3,6 +3,7 @@
     python bench/run.py --cards 50000            # 5 repeats
     python bench/run.py --cards 1000 --repeats 9
     python bench/run.py --verify-scaling         # quote verification at 1, 5 and 25 MB of text
+    python bench/run.py --find                   # `quotedeck find` on a 5 MB text
     python bench/run.py --cards 50000 --profile edit
 
 For each repeat, in this order: genanki writes the notes (the baseline);
@@ -49,6 +50,8 @@ from pathlib import Path
 import genanki
 from generate import AUTHOR, SynthCard, SynthText, cloze_field, edit_one_card, generate
 
+from quotedeck.authoring.find import WordIndex, search
+from quotedeck.authoring.textview import view
 from quotedeck.model import Kind
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.pipeline import BuildReport
@@ -381,6 +384,46 @@ def verify_scaling(quotes: int, sizes: list[float]) -> None:
         )
 
 
+def find_speed(queries: int, size: float) -> None:
+    """`quotedeck find` on one text of `size` MB: the text's first load (reading, normalising,
+    indexing), then queries made from generated quotes as a curator half remembers them."""
+    with tempfile.TemporaryDirectory(prefix="quotedeck-find-") as tmp:
+        cards, _ = generate(Path(tmp), queries, texts=1, text_bytes=int(size * 1e6), per_file=queries)
+        path = next(Path(tmp, "texts").glob("*.txt"))
+        gc.collect()
+        start = time.perf_counter()
+        index = WordIndex.of(view(path, path.read_text(encoding="utf-8")))
+        loaded = time.perf_counter() - start
+    rng = random.Random(1)
+    kinds = ("exact", "a wrong word", "a missing word", "swapped halves")
+    times: dict[str, list[float]] = {kind: [] for kind in kinds}
+    right: dict[str, int] = dict.fromkeys(kinds, 0)
+    for number, card in enumerate(cards):
+        kind = kinds[number % len(kinds)]
+        words = " ".join(card.quote.replace("…", " ").split()).split(" ")
+        if kind == "a wrong word":
+            words[rng.randrange(len(words))] = "mistaken"
+        elif kind == "a missing word":
+            del words[rng.randrange(len(words))]
+        elif kind == "swapped halves":
+            words = words[len(words) // 2 :] + words[: len(words) // 2]
+        gc.collect()
+        start = time.perf_counter()
+        found = search(" ".join(words), index)
+        times[kind].append(time.perf_counter() - start)
+        right[kind] += bool(found) and found[0].paragraph == card.paragraph + 1  # the title is paragraph 1
+    total = len(index.view.text.normalized.encode())
+    print(f"quotedeck find on one text of {mb(total)} ({len(index.words):,} words): first load {loaded:.2f} s")
+    print(f"{'query':>16} {'median':>9} {'95th':>9} {'slowest':>9} {'right paragraph':>16}")
+    for kind in kinds:
+        spent = sorted(times[kind])
+        p95 = spent[int(0.95 * (len(spent) - 1))]
+        print(
+            f"{kind:>16} {statistics.median(spent) * 1e3:>6.1f} ms {p95 * 1e3:>6.1f} ms {spent[-1] * 1e3:>6.1f} ms"
+            f" {right[kind]:>7} of {len(spent)}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, default=10_000)
@@ -394,9 +437,13 @@ def main() -> None:
     parser.add_argument("--profile", choices=["cold", "edit", "same"], help="cProfile one build instead")
     parser.add_argument("--verify-scaling", action="store_true", help="time quote verification at 1, 5, 25 MB")
     parser.add_argument("--quotes", type=int, default=20_000, help="quotes for --verify-scaling")
+    parser.add_argument("--find", action="store_true", help="time `quotedeck find` on one text of 5 MB")
+    parser.add_argument("--find-mb", type=float, default=5.0, help="the text's size for --find [5 MB]")
     args = parser.parse_args()
     if args.peak_pss_of:
         measure_pss_of(args.peak_pss_of, args.workdir, args.jobs)
+    elif args.find:
+        find_speed(400, args.find_mb)
     elif args.verify_scaling:
         verify_scaling(args.quotes, [1, 5, 25])
     else:

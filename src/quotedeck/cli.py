@@ -321,3 +321,143 @@ def preview(source: Path, out: Path | None) -> None:
         f"Wrote {_shown(report.output)}: {report.cards} cards from {report.notes} notes; "
         f"open {report.output.resolve().as_uri()}"
     )
+
+
+# ---- Authoring: find, new, fix (the logic is in quotedeck/authoring/) ----
+
+
+@main.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--text", "text_path", type=click.Path(path_type=Path, dir_okay=False), help="Search this text only.")
+@click.option("-n", "--limit", type=click.IntRange(min=1), default=3, show_default=True, help="How many passages.")
+@click.option("--paragraph", is_flag=True, help="Show each passage's whole paragraph.")
+@click.option("--json", "as_json", is_flag=True, help="Print the passages as JSON, for editors.")
+def find(words: tuple[str, ...], text_path: Path | None, limit: int, paragraph: bool, as_json: bool) -> None:
+    """Find the passage you remember in the texts of [SOURCE] (default: ./cards_source).
+
+    WORDS need not be exact: their order, case and a wrong or missing word or
+    two matter little. Each passage comes with a `quote:` line to paste into a
+    card. A first word that names a folder is taken as SOURCE.
+
+    \b
+    Example:
+      quotedeck find rise above our ego
+      quotedeck find my_cards "the light gives a new force"
+      quotedeck find --text texts/essay.txt --paragraph first words
+    """
+    from quotedeck.authoring.find import deck_texts, load_indexes, search_all
+
+    source = Path("cards_source")
+    if len(words) > 1 and Path(words[0]).is_dir():
+        source, words = Path(words[0]), words[1:]
+    query = " ".join(words)
+    paths = [text_path] if text_path is not None else deck_texts(source)
+    if not paths:
+        click.echo(f"error: no texts to search in {_shown(source)}", err=True)
+        raise SystemExit(1)
+    indexes, problems = load_indexes(paths)
+    _print_problems(problems)
+    found = search_all(query, indexes, limit)
+    if as_json:
+        results = [
+            {
+                "text": _shown(f.path),
+                "paragraph": f.paragraph,
+                "similarity": f.similarity,
+                "passage": f.paragraph_text if paragraph else f.passage,
+                "quote": f.quote_line(paragraph),
+            }
+            for f in found
+        ]
+        click.echo(json.dumps({"query": query, "results": results}, indent=2, ensure_ascii=False))
+    else:
+        for number, f in enumerate(found):
+            click.echo(
+                f"{chr(10) if number else ''}{_shown(f.path)}, paragraph {f.paragraph} ({int(f.similarity)}% similar):"
+            )
+            click.echo(f"  {_one_line(f.paragraph_text if paragraph else f.passage)}")
+            click.echo(f"    {_one_line(f.quote_line(paragraph))}")
+    if not found:
+        texts = f"{len(indexes)} text{'s' if len(indexes) != 1 else ''}"
+        click.echo(f"error: nothing like `{_one_line(query)}` in {texts}", err=True)
+        raise SystemExit(1)
+
+
+@main.command()
+@click.argument("text", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("folder", default="cards_source", type=click.Path(path_type=Path, file_okay=False))
+def new(text: Path, folder: Path) -> None:
+    """Start a deck in FOLDER (default: ./cards_source) from the text file TEXT.
+
+    Writes deck.yaml, a copy of the text in texts/, and a card file with an
+    example card quoting the text's first sentence, so that the deck builds at
+    once. Writes nothing if any of these files exists.
+
+    \b
+    Example:
+      quotedeck new essay.txt
+      quotedeck new essay.txt my_cards
+    """
+    from quotedeck.authoring.scaffold import new_deck
+
+    made = _run(lambda: new_deck(text, folder))
+    click.echo(f"Created the deck `{made.name}` in {_shown(folder)}: {', '.join(_shown(p) for p in made.written)}")
+    click.echo(f'Next: quotedeck find "words you remember", then write cards in {_shown(made.card_file)}')
+
+
+@main.command()
+@SOURCE
+@click.option("--dry-run", is_flag=True, help="Show the changes as a diff; write nothing.")
+def fix(source: Path, dry_run: bool) -> None:
+    """Rewrite quotes that nearly match their text, and write out every card's id.
+
+    A quote that does not verify, but whose closest passage is clear and at
+    least 90% similar, gets the text's exact words (ellipses kept). A card
+    without `id:` gets the id it has today, so nothing changes in Anki. The
+    rest of each card file keeps its bytes. Then SOURCE is checked as
+    `check` does, and what is left to fix by hand is reported.
+
+    \b
+    Example:
+      quotedeck fix --dry-run
+      quotedeck fix
+    """
+    from quotedeck.authoring.fix import plan_fixes, unified_diff, write_fixes
+
+    report = _run(lambda: plan_fixes(source))
+    if dry_run:
+        for file in report.files:
+            click.echo(unified_diff(file, _shown(file.path)), nl=False)
+    else:
+        _run(lambda: write_fixes(report))
+    fixes = sorted((f for file in report.files for f in file.fixes), key=lambda f: f.location)
+    for fixed in fixes:
+        loc = fixed.location
+        click.echo(f"{_shown(loc.path)}:{loc.line}:{loc.column}: {_one_line(fixed.message)}")
+    quotes = sum(f.what == "quote" for f in fixes)
+    summary = (
+        f"{_count(quotes, 'quote')} and {_count(len(fixes) - quotes, 'id')} in {_count(len(report.files), 'file')}"
+    )
+    click.echo(f"Would fix {summary}; nothing was written" if dry_run else f"Fixed {summary}")
+    _print_problems(list(report.problems))
+    fixed_quotes = {f.location for f in fixes if f.what == "quote"} if dry_run else set()
+    try:
+        _deck, the_plan, warnings = prepare(source)
+    except SourceProblems as exc:
+        left = [p for p in exc.problems if p.location not in fixed_quotes]
+        _print_problems(left)
+        errors = sum(p.is_error for p in left)
+        if errors:
+            click.echo(f"{errors} error(s) left to fix by hand", err=True)
+            raise SystemExit(1) from None
+        return
+    except QuotedeckError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(1) from None
+    _print_warnings(warnings)
+    cards = sum(len(s.note.ordinals) for s in the_plan.notes)
+    click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+
+
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'' if number == 1 else 's'}"
