@@ -17,7 +17,7 @@ import click
 
 from quotedeck import __version__
 from quotedeck.errors import OutputError, QuotedeckError, SourceProblems
-from quotedeck.pipeline import BuildReport
+from quotedeck.pipeline import BuildReport, Checked
 from quotedeck.problems import Problem
 from quotedeck.sources.files import is_source
 from quotedeck.speed import fast
@@ -128,11 +128,14 @@ def check(source: Path, jobs: int | None) -> None:
     Example:
       quotedeck check
     """
-    checked = _run(lambda: fast.check(source, jobs=jobs))
-    the_plan = checked.plan
+    _say_checked(source, _run(lambda: fast.check(source, jobs=jobs)))
+
+
+def _say_checked(source: Path, checked: Checked) -> None:
     _print_warnings(checked.warnings)
-    cards = sum(len(s.note.ordinals) for s in the_plan.notes)
-    click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+    notes = checked.plan.notes
+    cards = sum(len(s.note.ordinals) for s in notes)
+    click.echo(f"OK: {len(notes)} notes, {cards} cards in {_shown(source)}, every quote found")
 
 
 class _Bar(Protocol):
@@ -442,7 +445,7 @@ def fix(source: Path, dry_run: bool) -> None:
     _print_problems(list(report.problems))
     fixed_quotes = {f.location for f in fixes if f.what == "quote"} if dry_run else set()
     try:
-        _deck, the_plan, warnings = prepare(source)
+        checked = fast.check(source)
     except SourceProblems as exc:
         left = [p for p in exc.problems if p.location not in fixed_quotes]
         _print_problems(left)
@@ -452,11 +455,8 @@ def fix(source: Path, dry_run: bool) -> None:
             raise SystemExit(1) from None
         return
     except QuotedeckError as exc:
-        click.echo(f"error: {exc}", err=True)
-        raise SystemExit(1) from None
-    _print_warnings(warnings)
-    cards = sum(len(s.note.ordinals) for s in the_plan.notes)
-    click.echo(f"OK: {len(the_plan.notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+        raise Failed(exc) from None
+    _say_checked(source, checked)
 
 
 def _count(number: int, thing: str) -> str:

@@ -23,8 +23,7 @@ from rapidfuzz import fuzz, utils
 from quotedeck.authoring.textview import TextView, load_view
 from quotedeck.authoring.yaml_quoting import scalar
 from quotedeck.problems import Problem
-from quotedeck.sources.files import cited_text, is_inside
-from quotedeck.sources.parse import card_files
+from quotedeck.sources.files import cited_text, is_inside, list_sources
 from quotedeck.sources.yamlnodes import MappingNode, ScalarNode, load_yaml, node_location
 from quotedeck.verify.texts import WORD, normalize
 
@@ -233,7 +232,7 @@ def sentence_ends(normalized: str, low: int, high: int) -> list[int]:
 def deck_texts(root: Path) -> list[Path]:
     """The texts the card files cite, then any other `.txt` under `texts/`; each once."""
     paths: list[Path] = []
-    for card_file in card_files(root):
+    for card_file in list_sources(root).card_files:
         node = load_yaml(card_file)
         if not isinstance(node, MappingNode):
             continue

@@ -25,9 +25,8 @@ from quotedeck.authoring.textview import TextView, load_view
 from quotedeck.authoring.yaml_quoting import scalar
 from quotedeck.output.atomic import write_atomically
 from quotedeck.problems import Location, Problem, warning
-from quotedeck.sources.files import cited_text
+from quotedeck.sources.files import cited_text, list_sources
 from quotedeck.sources.ids import is_valid_id, slugify
-from quotedeck.sources.parse import card_files
 from quotedeck.sources.yamlnodes import STR_TAG, MappingNode, Node, ScalarNode, SequenceNode, load_yaml
 from quotedeck.verify.nearest import closest_passage, first_difference
 from quotedeck.verify.quotes import QuoteMatch, find_quote
@@ -73,7 +72,7 @@ def plan_fixes(root: Path) -> FixReport:
     """What `fix` would change in every card file below `root`; writes nothing."""
     texts: dict[Path, TextView | Problem] = {}
     files, problems = [], []
-    for path in card_files(root):
+    for path in list_sources(root).card_files:
         result = _fix_file(root, path, texts)
         if isinstance(result, Problem):
             problems.append(result)

@@ -9,9 +9,10 @@ from pathlib import Path
 from quotedeck.authoring.find import sentence_ends
 from quotedeck.authoring.textview import TextView, load_view
 from quotedeck.authoring.yaml_quoting import scalar
-from quotedeck.problems import Location, Problem, SourceProblems, error
+from quotedeck.errors import SourceProblems
+from quotedeck.problems import Location, Problem, error
+from quotedeck.sources.files import DECK_FILE
 from quotedeck.sources.ids import slugify
-from quotedeck.sources.parse import DECK_FILE
 from quotedeck.verify.texts import normalize
 
 # A first line longer than this is the text itself, not its title.

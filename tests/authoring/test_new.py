@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.checking import run
+from tests.support.checking import run
 
 # A BOM, CRLF, curly quotes: the copy must keep every byte.
 TEXT = "\ufeffOn Hearts\r\n\r\nThe “human” heart holds a point. That point is innermost.\r\n".encode()

@@ -17,9 +17,9 @@ from quotedeck.cli import main
 from quotedeck.sources.yamlnodes import MappingNode, ScalarNode, SequenceNode, load_yaml
 from quotedeck.verify.quotes import QuoteMatch, find_quote
 from quotedeck.verify.texts import parse_text
-from tests.checking import run
-from tests.sources import write_source
-from tests.test_find import TEXT
+from tests.authoring.test_find import TEXT
+from tests.support.checking import run
+from tests.support.sources import write_source
 
 HEAD = "source:\n  text: texts/hearts.txt\n  title: A Small Book of Hearts\ncards:\n"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.checking import run
-from tests.sources import write_source
+from tests.support.checking import run
+from tests.support.sources import write_source
 
 TEXT = """\
 A Small Book of Hearts

@@ -13,9 +13,9 @@ import pytest
 from click.testing import CliRunner
 
 from quotedeck.cli import main
-from tests.anki_collection import cards, fresh_collection, import_apkg
+from tests.support.anki_collection import cards, fresh_collection, import_apkg
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README.split("\n## Your first deck\n")[1].split("\n## ")[0]
 BLOCK = re.compile(r"```(console|yaml)\n(.*?)```", re.S)
