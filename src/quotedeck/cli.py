@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import sys
 import threading
 import time
@@ -45,6 +46,13 @@ def main() -> None:
       quotedeck build            # write build/<deck>.apkg
       quotedeck preview          # see every card as a phone shows it
     """
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop)
+
+
+def _stop(_signal: int, _frame: object) -> None:
+    """SIGTERM (a CI runner, `kill`) stops a build as Ctrl-C does: workers and scratch files go with it."""
+    raise KeyboardInterrupt
 
 
 @main.command("build")

@@ -18,6 +18,7 @@ from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.model import DeckInfo, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
+from quotedeck.output.build_lock import one_build_at_a_time
 from quotedeck.output.writing import write_outputs
 from quotedeck.problems import Location, Problem
 from quotedeck.sources.files import SourceFolder, list_sources
@@ -181,6 +182,20 @@ def build(
     progress: Progress | None = None,
 ) -> BuildReport:
     """Check the sources, then write the package and the lock; `progress` hears of each step."""
+    with one_build_at_a_time(source):
+        return _build(source, out, dry_run, locked, folder, now, check_files, progress)
+
+
+def _build(
+    source: Path,
+    out: Path | None,
+    dry_run: bool,
+    locked: bool,
+    folder: SourceFolder | None,
+    now: int | None,
+    check_files: CheckFiles,
+    progress: Progress | None,
+) -> BuildReport:
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
     checked = check(source, folder=folder, now=now, check_files=check_files, progress=steps)
     the_plan = checked.plan
@@ -207,7 +222,7 @@ def build(
     )
     if dry_run:
         return report
-    size = write_outputs(the_plan, checked.deck, output, checked.folder.lock_file)
+    size = write_outputs(the_plan, checked.deck, output, checked.folder.lock_file, source.parent)
     if progress:
         total = len(checked.folder.card_files) + 1
         progress(total, total)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from quotedeck.errors import OutputError
 from quotedeck.model import DeckInfo
-from quotedeck.output.atomic import publish, staged, temporary_beside
+from quotedeck.output.atomic import links_on_the_way, publish, staged, sweep_temporaries, temporary_beside
 from quotedeck.output.package import write_package_into
 from quotedeck.state.changes import Plan
 
@@ -29,10 +29,22 @@ def check_output(path: Path) -> None:
             raise OutputError(path, f"{folder} is a file, not a folder", "choose another place with -o")
 
 
-def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path) -> int:
-    """Write the package and the new lock, or neither: both are written to scratch files
-    first, then put in place, the lock only when it changed. Returns the package's size."""
+def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, repository: Path) -> int:
+    """Write the package and the new lock, or neither: both are written to scratch files in the
+    package's folder first (none in the card source folder), then put in place, the lock only
+    when it changed. Nothing is written through a link inside `repository`. Returns the
+    package's size."""
     check_output(output)
+    for path in (output, lock_path):
+        link = links_on_the_way(path, repository)
+        if link is not None:
+            raise OutputError(
+                path,
+                f"{link} is a link; quotedeck writes nothing through a link in the deck's repository",
+                "remove the link (a cloned repository may have planted it), or choose a place with -o",
+            )
+    sweep_temporaries(output.parent, {output.name, lock_path.name})
+    sweep_temporaries(lock_path.parent, {lock_path.name})  # where older versions staged the lock
     with ExitStack() as stack:
         try:
             output.parent.mkdir(parents=True, exist_ok=True)
@@ -44,7 +56,7 @@ def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path) -> 
         except sqlite3.Error as exc:  # SQLite reports a full disk itself
             raise OutputError.cannot_write(output, "the package", str(exc)) from exc
         try:
-            lock = stack.enter_context(staged(lock_path, plan.write_lock))
+            lock = stack.enter_context(staged(lock_path, plan.write_lock, output.parent))
         except OSError as exc:
             raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
         try:
