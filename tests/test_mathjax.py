@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from quotedeck.pipeline import build
 from tests.anki_collection import cards, fresh_collection, import_apkg, render
 from tests.chromium import Tab
 from tests.mathjax import mathjax_page, typeset
+from tests.random_decks import TYPED, expected_texts, render_random_deck
 from tests.sources import write_source
 
 ATTACK = r"\(\href{javascript:alert(1)}{\style{position:fixed;width:100vw;height:100vh}{\text{ }}}\)"
@@ -87,6 +89,16 @@ def test_typed_formulas_stay_text_under_mathjax(tab: Tab, sides: dict[str, tuple
             "qd-extra": ATTACK,
             "qd-source": f"“{DISPLAY}”, paragraph 1",
         }
+
+
+@settings(max_examples=15, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TYPED)
+def test_random_markup_stays_text_under_mathjax(tab: Tab, typed: dict[str, str]) -> None:
+    """The random decks of tests/random_decks.py, typeset: no formula, no link, the typed text."""
+    for card in render_random_deck(typed):
+        front, back = typeset(tab, card.question), typeset(tab, card.answer)
+        assert (front["typeset"], front["links"], back["typeset"], back["links"]) == (0, 0, 0, 0)
+        assert (front["texts"], back["texts"]) == expected_texts(typed, card.card_id)
 
 
 def test_the_page_is_anki_s_mathjax(tab: Tab) -> None:
