@@ -79,7 +79,7 @@ def mathjax_page(workdir: Path) -> Iterator[Tab]:
     if executable is None:
         skip_or_fail("Chromium is not installed: install it with `apt-get install chromium` (or set CHROMIUM=/path)")
     if not MATHJAX.is_file():
-        skip_or_fail(f"MathJax is not installed: run `npm install --prefix {ROOT / '.ci' / 'node'} mathjax@3`")
+        skip_or_fail(f"MathJax is not installed: run `npm install --prefix {ROOT / '.ci' / 'node'} mathjax@3.2.2`")
     assert executable is not None
     page = workdir / "mathjax.html"
     page.write_text(
