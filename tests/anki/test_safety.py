@@ -1,6 +1,7 @@
 """What a curator types is text on the card, in Anki itself: never markup, never cloze syntax."""
 
 import html
+import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -9,6 +10,7 @@ import pytest
 
 from quotedeck.pipeline import build
 from tests.support.anki_collection import cards, fresh_collection, import_apkg, render
+from tests.support.card_text import ANKI_MARKUP, live_markup, read_page
 from tests.support.sources import write_source
 
 HOSTILE = '<script>alert("x")</script> <img src=x onerror=alert(1)> AT&T &amp; a < b {{c9::gotcha}}'
@@ -153,3 +155,90 @@ def test_colons_and_braces_inside_a_cloze(tmp_path: Path) -> None:
     backs = [back for _, back in pages.values()]
     revealed = [re.findall(r'<span class="cloze" data-ordinal="\d+">(.*?)</span>', back) for back in backs]
     assert sorted(html.unescape(r) for spans in revealed for r in spans) == ["3::4", "3::4", "}} twice"]
+
+
+# Every piece of Anki's own markup, side by side, in every field quotedeck writes.
+MARKUP = " ".join(ANKI_MARKUP)
+MARKUP_QUOTE = f"Before {MARKUP} after"
+# Each card (its Id field and Anki's card ord) with its two sides and the sounds Anki
+# found on them; then the deck description.
+Rendered = tuple[list[tuple[tuple[str, int], str, str, list[object]]], str]
+
+
+@pytest.fixture(scope="module")
+def anki_markup(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    """Each card with its two sides as Anki renders them, and the deck description as imported."""
+    root = tmp_path_factory.mktemp("anki-markup")
+    typed = json.dumps(MARKUP)
+    source = write_source(
+        root,
+        cards=f"""\
+        source:
+          text: texts/sample.txt
+          title: {typed}
+          author: {typed}
+        cards:
+          - term: {typed}
+            id: term
+            also: [{typed}, x]
+            definition: {typed}
+            quote: {json.dumps(MARKUP_QUOTE)}
+            cloze: [{{phrase: "[sound:x.mp3]", hint: {typed}}}]
+            extra: {typed}
+          - question: {typed}
+            id: question
+            answer: {typed}
+            quote: {json.dumps(MARKUP_QUOTE)}
+            cloze: [{{phrase: {json.dumps(chr(92) + "(x" + chr(92) + ")")}, hint: {typed}}}, after]
+        """,
+        texts={"sample.txt": f"Intro.\n\n{MARKUP_QUOTE}.\n"},
+        deck=f"name: Markup\ndescription: {typed}\n",
+    )
+    report = build(source)
+    with fresh_collection(root) as col:
+        assert import_apkg(col, report.output).counts() == {"new": 2}
+        description = col.decks.by_name("Markup")["desc"]  # type: ignore[index]
+        rendered = []
+        for card in cards(col):
+            output = card.render_output(reload=True)
+            sounds: list[object] = [*output.question_av_tags, *output.answer_av_tags]
+            rendered.append(((card.note()["Id"], card.ord), *render(card), sounds))
+        return rendered, description
+
+
+def test_anki_markup_in_a_field_does_nothing_in_anki(anki_markup: Rendered) -> None:
+    rendered, _ = anki_markup
+    assert len(rendered) == 3
+    for _, question, answer, sounds in rendered:
+        assert sounds == []
+        for page in (question, answer):
+            assert live_markup(page) == []
+            assert "LaTeX" not in page  # Anki's note that it would have made an image
+
+
+def test_anki_markup_in_a_field_shows_as_typed(anki_markup: Rendered) -> None:
+    rendered, _ = anki_markup
+    hint = f"[{MARKUP}]"
+    hidden = {
+        ("term", 0): ("[sound:x.mp3]", hint),
+        ("question", 0): (r"\(x\)", hint),
+        ("question", 1): ("after", "[...]"),
+    }
+    for (card_id, ordinal), question, answer, _ in rendered:
+        front, back = read_page(question).texts, read_page(answer).texts
+        assert front["qd-quote"] == MARKUP_QUOTE.replace(*hidden[card_id, ordinal])
+        assert back["qd-quote"] == MARKUP_QUOTE
+        assert back["qd-definition"] == MARKUP
+        assert back["qd-source"] == f"{MARKUP}, “{MARKUP}”, paragraph 2"
+        if card_id == "term":
+            assert front["qd-clue"] == MARKUP
+            assert (back["qd-term-name"], back["qd-also"], back["qd-extra"]) == (MARKUP, f"{MARKUP} · x", MARKUP)
+        else:
+            assert front["qd-prompt"] == back["qd-prompt"] == MARKUP
+
+
+def test_anki_markup_in_the_deck_description_is_text(anki_markup: Rendered) -> None:
+    _, description = anki_markup
+    assert html.unescape(re.sub(r"<[^>]*>", "", description)) == MARKUP
+    assert "[" not in description and "<b>" not in description
+    assert not re.search(r"\\[(\[]", description)

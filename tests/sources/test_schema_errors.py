@@ -293,6 +293,30 @@ def test_control_characters_are_refused(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize("escape", ["\\x80", "\\x85", "\\N", "\\x9b", "\\x9f"])
+def test_c1_control_characters_are_refused(tmp_path: Path, escape: str) -> None:
+    """C1 controls (U+0080-U+009F) show as nothing on a card; U+009B starts a terminal escape."""
+    cards = HEAD + CARD.replace("The place where", f'"The{escape}place where').replace("is found.\n", 'is found."\n', 1)
+    code = {"\\N": "0085"}.get(escape, escape[2:].upper().rjust(4, "0"))
+    assert errors(tmp_path, cards) == [
+        f"cards_source/sample.yaml:6:17: error: the text contains the control character U+{code}",
+        "    hint: remove it (YAML escapes such as \\x1f write one); a line break is a new line",
+        END,
+    ]
+
+
+@pytest.mark.parametrize("char", ["\x01", "\x9b"])
+def test_control_characters_written_as_they_are_are_located(tmp_path: Path, char: str) -> None:
+    """YAML refuses them before quotedeck sees the text; the error still says where."""
+    cards = HEAD + CARD.replace("The place where", f"The{char}place where")
+    assert errors(tmp_path, cards) == [
+        f"cards_source/sample.yaml:6:20: error: the file contains the character U+{ord(char):04X}, "
+        "which YAML does not allow",
+        "    hint: remove it; in double quotes, an escape such as \\u00e9 writes a character",
+        END,
+    ]
+
+
 def test_a_damaged_lock_does_not_hide_quote_errors(tmp_path: Path) -> None:
     source = write_source(tmp_path, HEAD + CARD.replace("is found.", "is hidden."))
     lock = source / "quotedeck.lock"

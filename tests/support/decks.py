@@ -33,6 +33,8 @@ The third paragraph closes: every phrase hidden is a question asked, and every q
 that reads like a book.
 
 Code like <script>alert("x")</script> & {{c1::braces}} must stay text: a: b, and a [bracket] too.
+
+Anki marks [sound:x.mp3] [latex]x[/latex] [$]x[/$] [anki:play:q:0] \\(x\\) \\[x\\] [[type:Term]] stay text.
 """
 
 STRESS_CARDS = """\
@@ -95,6 +97,16 @@ parameters&and=more_parameters_here and nowhere else."
       - phrase: "<script>alert(\\"x\\")</script>"
         hint: "a [tag]: <b>"
       - "a: b"
+
+  - term: '[sound:x.mp3] \\(x\\)'
+    id: anki-markup
+    definition: '\\(\\href{javascript:alert(1)}{\\style{position:fixed;width:100vw;height:100vh}{\\text{ }}}\\)'
+    extra: '[latex]x[/latex] [$]x[/$] [$$]x[/$$] [anki:play:q:0] [[type:Term]]'
+    quote: 'Anki marks [sound:x.mp3] [latex]x[/latex] [$]x[/$] [anki:play:q:0] \\(x\\) \\[x\\] [[type:Term]] stay text.'
+    cloze:
+      - phrase: '\\(x\\)'
+        hint: '[sound:y.mp3] \\[y\\]'
+      - '[sound:x.mp3]'
 """
 
 

@@ -184,16 +184,18 @@ def test_removing_cloze_markup_gives_back_the_quote(pieces: list[str], data: st.
     deletions, problems = find_deletions(quote, phrases, ordinals)
     assume(not problems)  # a phrase that is not whole words, or that overlaps another
     field = cloze_html(quote, deletions)
-    markers = re.findall(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", field)
-    outside = re.sub(r"\{\{c\d+::.*?\}\}", "", field)
+    # The only markup: the empty element that parts a backslash from MathJax, a hint's line break.
+    unparted = field.replace("\\<span></span>", "\\")
+    markers = re.findall(r"\{\{c(\d+)::(.*?)(?:::(.*?))?\}\}", unparted)
+    outside = re.sub(r"\{\{c\d+::.*?\}\}", "", unparted)
     assert "{{" not in outside and "}}" not in outside and "<" not in outside
     for _number, hidden, hint in markers:
         for piece in (hidden, hint):
             assert "::" not in piece and "}}" not in piece and "{{" not in piece
-            assert "<" not in piece.replace("<br>", "")  # a hint's line break is the only markup
+            assert "<" not in piece.replace("<br>", "")
     stripped = re.sub(r"\{\{c\d+::(.*?)(?:::.*?)?\}\}", r"\1", field)
     assert stripped.replace("&#58;", ":") == escape_text(quote)
-    assert html.unescape(stripped) == quote
+    assert html.unescape(stripped.replace("\\<span></span>", "\\")) == quote
     assert len(markers) == sum(len(d.spans) for d in deletions)
 
 

@@ -4,6 +4,9 @@ Only the template syntax quotedeck's notetypes use is supported: `{{Field}}`,
 `{{cloze:Field}}`, and the sections `{{#Field}}…{{/Field}}` and
 `{{^Field}}…{{/Field}}`. The output matches Anki's card.question_text /
 answer_text byte for byte (tests/test_render.py compares them card by card).
+Anki's own markup (`[sound:…]`, `[latex]…`, MathJax's `\\(…\\)`) needs no
+rendering here: quotedeck's fields never hold it as markup (notes/escaping.py),
+so Anki shows it as text, and so does the preview.
 """
 
 from __future__ import annotations

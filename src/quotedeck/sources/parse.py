@@ -33,7 +33,8 @@ _BAD_DECK_CHARS = re.compile(r'[\x00-\x1f\x7f"]')
 
 # Anki drops these from fields, but U+001F separates fields in its database:
 # one inside a field breaks the whole package. Tabs and new lines are text.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# The C1 controls (U+0080-U+009F) show as nothing, and U+009B opens a terminal escape.
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 _TYPE_NAMES = {
     "tag:yaml.org,2002:int": "a number",

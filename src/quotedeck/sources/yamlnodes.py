@@ -145,6 +145,8 @@ def load_yaml(path: Path) -> MappingNode | Problem:
         if exc.problem == LIBYAML_TOO_DEEP:
             return _too_deep(path, text, exc)
         return _syntax_error(path, text, exc)
+    except yaml.reader.ReaderError as exc:
+        return _unreadable_character(path, text, exc)
     except _Refused as refused:
         return replace(refused.problem, location=_within(refused.problem.location, text))
     except yaml.YAMLError as exc:  # pragma: no cover - PyYAML marks its errors
@@ -300,6 +302,17 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     problem = exc.problem or "invalid YAML"
     message = f"invalid YAML: {exc.context + ', ' if exc.context else ''}{problem}"
     return error(where, message, _syntax_hint(exc))
+
+
+def _unreadable_character(path: Path, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """YAML refuses control characters anywhere, even in quotes; PyYAML gives only their offset."""
+    before = YAML_LINE_BREAK.split(text[: exc.position])
+    code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return error(
+        Location(path, len(before), len(before[-1]) + 1),
+        f"the file contains the character U+{code:04X}, which YAML does not allow",
+        "remove it; in double quotes, an escape such as \\u00e9 writes a character",
+    )
 
 
 def _within(where: Location, text: str) -> Location:
