@@ -83,9 +83,61 @@ def test_a_big_text_is_searched_through_its_word_index_with_the_same_answers(mon
     big = parse_text(Path("big.txt"), "\n\n".join(paragraphs))
     assert len(big.normalized) > quotes.INDEX_FROM
     probes = [paragraphs[500][7:90], paragraphs[999][-40:], "heart point light", "ight desire the heart"]
-    probes += [f"{paragraphs[3][:20]} … {paragraphs[3][-15:]}", "no such words here at all", "x the"]
+    first, last = paragraphs[3][:20].rsplit(" ", 1)[0], paragraphs[3][-15:].split(" ", 1)[1]  # whole words
+    probes += [f"{first} … {last}", "no such words here at all", "x the"]
     indexed = [find_quote(probe, big) for probe in probes]
     monkeypatch.setattr(quotes, "INDEX_FROM", 10**12)
     plain = [find_quote(probe, big) for probe in probes]
     assert indexed == plain
-    assert [isinstance(m, QuoteMatch) for m in indexed] == [True, True, True, True, True, False, False]
+    # "ight desire …" starts inside the word "light".
+    assert [isinstance(m, QuoteMatch) for m in indexed] == [True, True, True, False, True, False, False]
+
+
+LAW = parse_text(
+    Path("law.txt"),
+    "All women are equal before the law. “The law.” She was unable to rise above his ego, said the lawyer.\n\n"
+    "The law, he said, is “what we make it.”\n",
+)
+
+
+@pytest.mark.parametrize(
+    ("quote", "reason"),
+    [
+        ("men are equal before the law", "the quote starts inside the word `women`"),
+        ("able to rise above his ego", "the quote starts inside the word `unable`"),
+        ("All women are equal before the la", "the quote ends inside the word `law`"),
+        ("said the law", "the quote ends inside the word `lawyer`"),
+        ("omen are equal before th", "the quote starts inside the word `women` and ends inside the word `the`"),
+        ("All women … to ris", "the part `to ris` ends inside the word `rise`"),
+        ("nable to rise … his ego", "the part `nable to rise` starts inside the word `unable`"),
+    ],
+)
+def test_a_quote_must_start_and_end_at_word_boundaries(quote: str, reason: str) -> None:
+    miss = find_quote(quote, LAW)
+    assert isinstance(miss, QuoteMiss)
+    assert miss.reason == reason
+    assert miss.paragraph == 1 and miss.closest in LAW.paragraph(1)
+    assert 0 < miss.similarity < 100
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "women are equal before the law.",
+        "the law. “The",
+        "“The law.”",
+        'law." She was',
+        ", said the lawyer.",
+        "… said the lawyer",
+        "said the lawyer.",
+        "The law, … “what we make it.”",
+        "unable … his ego, said",
+    ],
+)
+def test_quotes_at_word_boundaries_and_punctuation_edges_are_found(quote: str) -> None:
+    assert isinstance(find_quote(quote, LAW), QuoteMatch)
+
+
+def test_a_later_whole_word_occurrence_is_found_after_one_inside_a_word() -> None:
+    text = parse_text(Path("t.txt"), "Women are equal. Then men are equal too.\n")
+    assert find_quote("men are equal", text) == QuoteMatch(1, 22)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass
 from functools import cached_property
@@ -47,10 +48,33 @@ def straighten_quotes(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The form in which quotes are compared: one space for any whitespace, straight quotes."""
-    return straighten_quotes(collapse_whitespace(text))
+    """The form in which quotes are compared: one space for any whitespace, straight quotes,
+    accents composed (NFC: `n` and a combining tilde become `ñ`)."""
+    text = straighten_quotes(collapse_whitespace(text))
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def decomposed(text: str) -> bool:
+    """Whether `text` writes some accent as a letter and a separate combining mark."""
+    return not text.isascii() and not unicodedata.is_normalized("NFC", text)
+
+
+# A combining mark belongs to the letter before it: `\w` does not match one.
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+
+
+def is_word_char(char: str) -> bool:
+    """A letter, digit or underscore (what the pattern `\\w` matches), or a combining mark."""
+    return char.isalnum() or char == "_" or (not char.isascii() and unicodedata.category(char) in _MARKS)
+
+
+def has_marks(text: str) -> bool:
+    """Whether `text`, decomposed, has a combining mark: an accented letter, or a bare mark."""
+    return not text.isascii() and any(unicodedata.category(c) in _MARKS for c in unicodedata.normalize("NFD", text))
+
+
+# Runs of `\w`: the index's words. A match of a quote at word boundaries (see
+# quotes.py) contains each of its own `\w` runs as a whole run of the text.
 WORD = re.compile(r"\w+")
 
 
@@ -61,6 +85,7 @@ class SourceText:
     path: Path
     normalized: str
     paragraph_starts: tuple[int, ...]
+    decomposed: bool = False  # the file wrote some accents as separate combining marks
 
     def paragraph_at(self, offset: int) -> int:
         """The 1-based number of the paragraph that holds `offset`."""
@@ -109,4 +134,4 @@ def parse_text(path: Path, raw: str) -> SourceText:
         if paragraph:
             starts.append(offset)
             offset += len(paragraph) + 1
-    return SourceText(path, " ".join(p for p in paragraphs if p), tuple(starts))
+    return SourceText(path, " ".join(p for p in paragraphs if p), tuple(starts), decomposed(raw))
