@@ -1,3 +1,4 @@
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,36 @@ def test_quotes_at_word_boundaries_and_punctuation_edges_are_found(quote: str) -
 def test_a_later_whole_word_occurrence_is_found_after_one_inside_a_word() -> None:
     text = parse_text(Path("t.txt"), "Women are equal. Then men are equal too.\n")
     assert find_quote("men are equal", text) == QuoteMatch(1, 22)
+
+
+@pytest.mark.parametrize(("text_form", "quote_form"), [("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD")])
+def test_accents_composed_or_not_match(text_form: str, quote_form: str) -> None:
+    text = parse_text(Path("t.txt"), unicodedata.normalize(text_form, "Buenos días, señor.\n\nHasta mañana.\n"))
+    assert text.decomposed == (text_form == "NFD")
+    assert find_quote(unicodedata.normalize(quote_form, "Hasta mañana."), text) == QuoteMatch(2, 20)
+    miss = find_quote(unicodedata.normalize(quote_form, "Hasta man"), text)  # not `ma` and `n` of `mañana`
+    assert isinstance(miss, QuoteMiss)
+    assert miss.reason.startswith("the quote differs from the text: it has `man` where the text has `mañana.`")
+    assert miss.reason.endswith("(the text uses decomposed accents)") == text.decomposed
+
+
+def test_a_miss_in_accents_says_the_text_uses_decomposed_accents() -> None:
+    text = parse_text(Path("t.txt"), unicodedata.normalize("NFD", "Buenos días, señor, hasta mañana.\n"))
+    miss = find_quote("Buenos días, senor, hasta mañana.", text)
+    assert isinstance(miss, QuoteMiss)
+    assert miss.reason == (
+        "the quote differs from the text: it has `senor,` where the text has `señor,`"
+        " (the text uses decomposed accents)"
+    )
+    composed = parse_text(Path("t.txt"), "Buenos días, señor, hasta mañana.\n")
+    plain = find_quote("Buenos días, senor, hasta mañana.", composed)
+    assert isinstance(plain, QuoteMiss) and plain.reason.endswith("where the text has `señor,`")
+
+
+def test_hebrew_points_belong_to_their_word() -> None:
+    text = parse_text(Path("t.txt"), "הַכֹּל בְּיָדֵי שָׁמַיִם\n")
+    miss = find_quote("כֹּל בְּיָדֵי", text)
+    assert isinstance(miss, QuoteMiss) and miss.reason == "the quote starts inside the word `הַכֹּל`"
+    ends = find_quote("הַכֹּל בְּיָדֵי שָׁ", text)  # the last letter without its points
+    assert isinstance(ends, QuoteMiss) and ends.reason == "the quote ends inside the word `שָׁמַיִם`"
+    assert find_quote("הַכֹּל בְּיָדֵי", text) == QuoteMatch(1, 0)
