@@ -175,3 +175,42 @@ def test_hebrew_points_belong_to_their_word() -> None:
     ends = find_quote("הַכֹּל בְּיָדֵי שָׁ", text)  # the last letter without its points
     assert isinstance(ends, QuoteMiss) and ends.reason == "the quote ends inside the word `שָׁמַיִם`"
     assert find_quote("הַכֹּל בְּיָדֵי", text) == QuoteMatch(1, 0)
+
+
+WORDS = [f"w{i}" for i in range(120_000)]
+LONG = parse_text(Path("long.txt"), " ".join(WORDS) + ".\n\nw3 w1 w118002.\n")
+PARTS = WORDS[::2]  # 60,000 parts, each a word of the first paragraph
+
+
+@pytest.mark.parametrize(
+    ("parts", "reason", "hint"),
+    [
+        ([*PARTS[:59000], "wx", *PARTS[59001:]], "the part `wx` is not in the text", ""),
+        (
+            [*PARTS[:59000], PARTS[59001], PARTS[59000], *PARTS[59002:]],
+            "the parts around the ellipsis are not in the text's order in one paragraph",
+            "the first 59001 parts come in order in paragraph 1, but not “w118000” after them;"
+            " it comes earlier in that paragraph",
+        ),
+        (
+            [*PARTS[:5], "w3 w1", *PARTS[5:]],
+            "the parts around the ellipsis are not in the text's order in one paragraph",
+            "the first 5 parts come in order in paragraph 1, but not “w3 w1” after them;"
+            " the text has it in paragraph 2",
+        ),
+    ],
+)
+def test_an_elided_quote_of_many_parts_is_explained_by_the_part_where_it_stops(
+    parts: list[str], reason: str, hint: str
+) -> None:
+    """Each part searched for in the whole text, or listed in the message, would be
+    quadratic work (a minute for this quote) and a message of megabytes."""
+    miss = find_quote(" … ".join(parts), LONG)
+    assert isinstance(miss, QuoteMiss)
+    assert (miss.reason, miss.hint) == (reason, hint)
+    assert len(miss.closest) < 100
+
+
+def test_an_elided_quote_of_many_parts_is_found() -> None:
+    assert find_quote(" … ".join(PARTS), LONG) == QuoteMatch(1, 0)
+    assert find_quote(" … ".join(["w3 w1", "w118002."]), LONG) == QuoteMatch(2, LONG.paragraph_starts[1])

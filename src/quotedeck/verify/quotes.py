@@ -49,6 +49,19 @@ def fragments(quote: str) -> list[str]:
 
 def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     """The quote's first place in the text: each part at word boundaries, in order, in one paragraph."""
+    try:
+        return _find_quote(quote, text)
+    except MemoryError:  # a big text's word index, built on its first quote, is the largest allocation
+        return QuoteMiss(
+            "there was not enough memory to search the text for the quote",
+            "",
+            0.0,
+            0,
+            "close other programs, or split the text into smaller files",
+        )
+
+
+def _find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     parts = fragments(quote)
     if not parts:
         return QuoteMiss("the quote has no words", "", 0.0, 0)
@@ -157,7 +170,14 @@ def _explain_miss(parts: list[str], text: SourceText, best: _Progress) -> QuoteM
         100.0,
         0,
         f"the first {best.held} parts come in order in paragraph {-best.paragraph}, but not “{_short(stop)}”"
-        f" after them; the text has it in paragraph {text.paragraph_at(found)}",
+        f" after them; {_where(found, -best.paragraph, text)}",
+    )
+
+
+def _where(found: int, paragraph: int, text: SourceText) -> str:
+    elsewhere = text.paragraph_at(found)
+    return (
+        "it comes earlier in that paragraph" if elsewhere == paragraph else f"the text has it in paragraph {elsewhere}"
     )
 
 

@@ -117,10 +117,17 @@ class SourceText:
 
 
 def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
-    raw = read_utf8(path, cited_at)
-    if isinstance(raw, Problem):
-        return raw
-    text = parse_text(path, raw)
+    try:
+        raw = read_utf8(path, cited_at)
+        if isinstance(raw, Problem):
+            return raw
+        text = parse_text(path, raw)
+    except MemoryError:  # reading and normalising hold a few copies of the text at once
+        return error(
+            cited_at,
+            f"there was not enough memory to read the text file {path.name}",
+            "close other programs, or split the text into smaller files",
+        )
     if not text.normalized:
         return error(cited_at, f"the text file {path.name} is empty", "paste the text into it")
     return text
