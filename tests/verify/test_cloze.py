@@ -1,4 +1,7 @@
+import unicodedata
 from pathlib import Path
+
+import pytest
 
 from quotedeck.model import Phrase
 from quotedeck.notes.escaping import cloze_html, escape_text
@@ -81,6 +84,33 @@ def test_a_cloze_hides_the_whole_quote_when_only_punctuation_and_ellipses_show()
     assert partly == []
     _, partly = find_deletions("the heart … the soul", phrases("the heart", "soul"), keys)  # between two
     assert partly == []
+
+
+def missing(quote: str, text: str) -> list[str]:
+    _, problems = find_deletions(quote, phrases(text), {phrase_key(text): 1})
+    return [p.message for p in problems]
+
+
+NFD = "NFD"
+
+
+def test_a_combining_mark_belongs_to_its_word() -> None:
+    # Decomposed accents: `or` is the end of `señor`, `man` the start of `mañana`.
+    assert missing(unicodedata.normalize(NFD, "el señor dice"), "or") == ["`or` is not in the quote"]
+    assert missing(unicodedata.normalize(NFD, "hasta mañana"), "man") == ["`man` is not in the quote"]
+    # Hebrew points never compose: `כֹּל` is part of `הַכֹּל`.
+    assert missing("הַכֹּל לַכֹּל", "כֹּל") == ["`כֹּל` is not in the quote"]
+    assert cut("הַכֹּל כֹּל", "כֹּל") == "הַכֹּל {{c1::כֹּל}}"
+
+
+@pytest.mark.parametrize(("quote_form", "phrase_form"), [("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD")])
+def test_a_phrase_matches_with_accents_composed_or_not(quote_form: str, phrase_form: str) -> None:
+    quote = unicodedata.normalize(quote_form, "Buenos días, señor Núñez.")
+    phrase = unicodedata.normalize(phrase_form, "señor núñez")
+    shown = cut(quote, phrase)
+    start = quote.index(", ") + 2
+    assert shown == quote[:start] + "{{c1::" + quote[start:-1] + "}}."  # the quote as written
+    assert unicodedata.normalize("NFC", shown) == "Buenos días, {{c1::señor Núñez}}."
 
 
 def find_deletions(

@@ -8,17 +8,17 @@ from hypothesis import strategies as st
 
 from quotedeck.model import Phrase, PhraseSpans
 from quotedeck.problems import Location
-from quotedeck.verify.cloze import _ASCII_CASE_TWINS, _hides_everything, phrase_pattern, phrase_spans
+from quotedeck.verify.cloze import _ASCII_CASE_TWINS, _hides_everything, pattern_spans, phrase_spans
 from quotedeck.verify.quotes import ELLIPSIS
 
-# Letters, case twins, quote marks, word and non-word neighbours, and whitespace.
-ALPHABET = "aAbBiIsSkK" + "".join(sorted(_ASCII_CASE_TWINS)) + "ßéΣς_1 \t\n\"'“”‘’.,-…"
+# Letters, case twins, quote marks, combining marks, word and non-word neighbours, and whitespace.
+ALPHABET = "aAbBiIsSkK" + "".join(sorted(_ASCII_CASE_TWINS)) + "ßéΣς_1 \t\n\"'“”‘’.,-…\u0301\u05bc"
 quotes = st.text(ALPHABET, max_size=40)
 phrase_texts = st.text(ALPHABET, min_size=1, max_size=6).filter(str.strip)
 
 
 def by_pattern(text: str, quote: str) -> tuple[tuple[int, int], ...]:
-    return tuple(m.span() for m in phrase_pattern(text).finditer(quote))
+    return pattern_spans(text, quote)
 
 
 @settings(max_examples=300)

@@ -243,6 +243,23 @@ def test_invisible_characters_from_a_pdf_are_spelt_out(tmp_path: Path) -> None:
     )
 
 
+def test_quote_that_starts_inside_a_word_names_the_word(tmp_path: Path) -> None:
+    assert errors(tmp_path, card("man heart holds a point.")) == [
+        "cards_source/sample.yaml:7:12: error: the quote starts inside the word `human` (texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 96% similar): “human heart holds a point.”",
+        END,
+    ]
+
+
+def test_elided_part_that_ends_inside_a_word_names_the_word(tmp_path: Path) -> None:
+    assert errors(tmp_path, card("The human heart … the inner")) == [
+        "cards_source/sample.yaml:7:12: error: the part `the inner` ends inside the word `innermost` "
+        "(texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 81% similar): “the innermost”",
+        END,
+    ]
+
+
 def test_elision_out_of_order_shows_the_order_in_the_text(tmp_path: Path) -> None:
     assert errors(tmp_path, card("where the Creator is found … That point is the innermost point")) == [
         "cards_source/sample.yaml:7:12: error: the parts around the ellipsis appear in another order in the text "

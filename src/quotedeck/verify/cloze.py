@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 from quotedeck.model import Phrase, PhraseSpans
 from quotedeck.problems import Problem, error
-from quotedeck.verify.texts import straighten_quotes
+from quotedeck.verify.texts import is_word_char, straighten_quotes
 
 _DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"
@@ -22,10 +23,11 @@ def phrase_key(text: str) -> str:
 
 
 def phrase_pattern(text: str) -> re.Pattern[str]:
-    """Matches `text` case-insensitively at word boundaries, whatever the whitespace
-    and whichever kind of quote marks."""
+    """Matches `text` case-insensitively, whatever the whitespace, whichever kind of
+    quote marks, and with its accents composed or decomposed (`ñ` or `n` and a
+    combining tilde). Word boundaries are checked apart: see `pattern_spans`."""
     parts = []
-    for char in " ".join(text.split()):
+    for char in _letters(" ".join(text.split())):
         if char == " ":
             parts.append(r"\s+")
         elif char in _DOUBLE:
@@ -33,17 +35,63 @@ def phrase_pattern(text: str) -> re.Pattern[str]:
         elif char in _SINGLE:
             parts.append(f"[{_SINGLE}]")
         else:
-            parts.append(re.escape(char))
-    body = "".join(parts)
-    # A boundary only where the phrase itself starts or ends with a word character:
-    # `man` must not hide part of `human`, but `, man` may follow any letter.
-    before = r"(?<!\w)" if re.match(r"\w", text.strip()) else ""
-    after = r"(?!\w)" if re.search(r"\w$", text.strip()) else ""
-    return re.compile(before + body + after, re.IGNORECASE)
+            parts.append(_any_form(char))
+    return re.compile("".join(parts), re.IGNORECASE)
+
+
+def _any_form(letter: str) -> str:
+    """A pattern for `letter` as written, composed or decomposed."""
+    forms = dict.fromkeys((letter, unicodedata.normalize("NFC", letter), unicodedata.normalize("NFD", letter)))
+    return re.escape(letter) if len(forms) == 1 else "(?:" + "|".join(map(re.escape, forms)) + ")"
+
+
+def _letters(text: str) -> list[str]:
+    """`text` cut into characters, each with the combining marks that follow it."""
+    letters: list[str] = []
+    for char in text:
+        if letters and letters[-1] != " " and not char.isascii() and unicodedata.category(char)[0] == "M":
+            letters[-1] += char
+        else:
+            letters.append(char)
+    return letters
+
+
+def pattern_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
+    """Where `phrase_pattern(text)` matches in `quote` at word boundaries, one after another.
+
+    A boundary only where the phrase itself starts or ends with a word character:
+    `man` must not hide part of `human` (nor `or` the end of `señor` written with a
+    combining tilde), but `, man` may follow any letter. Python's `\\w` does not
+    match a combining mark, so the boundaries are checked here, not in the pattern.
+    """
+    pattern = phrase_pattern(text)
+    before, after = _edges(text)
+    spans = []
+    match = pattern.search(quote)
+    while match is not None:
+        start, end = match.span()
+        if _cuts_a_word(quote, start, end, before, after):
+            match = pattern.search(quote, start + 1)
+        else:
+            spans.append((start, end))
+            match = pattern.search(quote, end)
+    return tuple(spans)
+
+
+def _edges(text: str) -> tuple[bool, bool]:
+    """Whether the phrase starts, and ends, with a word character."""
+    stripped = text.strip()
+    return is_word_char(stripped[0]), is_word_char(stripped[-1])
+
+
+def _cuts_a_word(quote: str, start: int, end: int, before: bool, after: bool) -> bool:
+    return (before and start > 0 and is_word_char(quote[start - 1])) or (
+        after and end < len(quote) and is_word_char(quote[end])
+    )
 
 
 def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
-    """Where `phrase_pattern(text)` matches in `quote`.
+    """What `pattern_spans` gives.
 
     Compiling a pattern per phrase dominated the build, so an ASCII phrase in a
     quote spaced by single spaces (nearly always) is found with `str.find`,
@@ -58,15 +106,13 @@ def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
         or " ".join(quote.split()) != quote
         or (not quote.isascii() and any(twin in quote for twin in _ASCII_CASE_TWINS))
     ):
-        return tuple(m.span() for m in phrase_pattern(text).finditer(quote))
-    stripped = text.strip()
-    before = _WORD_CHAR.match(stripped) is not None
-    after = _WORD_CHAR.match(stripped[-1]) is not None
+        return pattern_spans(text, quote)
+    before, after = _edges(text)
     spans = []
     start = folded.find(phrase)
     while start >= 0:
         end = start + len(phrase)
-        if (before and start and _WORD_CHAR.match(quote, start - 1)) or (after and _WORD_CHAR.match(quote, end)):
+        if _cuts_a_word(quote, start, end, before, after):
             start = folded.find(phrase, start + 1)
         else:
             spans.append((start, end))

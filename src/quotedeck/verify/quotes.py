@@ -8,8 +8,10 @@ from array import array
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from rapidfuzz import fuzz
+
 from quotedeck.verify.nearest import closest_passage, first_difference
-from quotedeck.verify.texts import WORD, SourceText, normalize
+from quotedeck.verify.texts import WORD, SourceText, has_marks, is_word_char, normalize
 
 ELLIPSIS = re.compile(r"…|\.\.\.")
 
@@ -46,19 +48,65 @@ def fragments(quote: str) -> list[str]:
 
 
 def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
+    """The quote's first place in the text: each part at word boundaries, in order, in one paragraph."""
+    try:
+        return _find_quote(quote, text)
+    except MemoryError:  # a big text's word index, built on its first quote, is the largest allocation
+        return QuoteMiss(
+            "there was not enough memory to search the text for the quote",
+            "",
+            0.0,
+            0,
+            "close other programs, or split the text into smaller files",
+        )
+
+
+def _find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     parts = fragments(quote)
     if not parts:
         return QuoteMiss("the quote has no words", "", 0.0, 0)
+    best = _Progress(0, 0)
     start = _next_start(parts[0], text, 0)
     while start >= 0:
         paragraph = text.paragraph_at(start)
         end = text.paragraph_end(paragraph)
-        if _rest_in_order(parts[1:], text, start + len(parts[0]), end):
+        held = 1 + _held_in_order(parts[1:], text.normalized, start + len(parts[0]), end)
+        if held == len(parts):
             return QuoteMatch(paragraph, start)
+        best = max(best, _Progress(held, -paragraph))
         # A later start in this paragraph leaves less room for the other parts, so
         # it cannot succeed either: go on in the next paragraph (linear, not quadratic).
         start = _next_start(parts[0], text, max(end, start + 1))
-    return _explain_miss(parts, text)
+    return _explain_miss(parts, text, best)
+
+
+class _Progress(NamedTuple):
+    """How many of an elided quote's parts one paragraph holds in order, and which
+    (negated, so that of two equal ones the larger is the earlier paragraph)."""
+
+    held: int
+    paragraph: int
+
+
+def at_word_boundaries(part: str, haystack: str, at: int) -> bool:
+    """`part`, found at `at`, neither starts nor ends inside a word of `haystack`.
+
+    Only a part that starts (ends) with a word character is checked at its
+    start (end): `, he said` may follow any letter.
+    """
+    end = at + len(part)
+    return not (
+        (at > 0 and is_word_char(part[0]) and is_word_char(haystack[at - 1]))
+        or (end < len(haystack) and is_word_char(part[-1]) and is_word_char(haystack[end]))
+    )
+
+
+def find_bounded(part: str, haystack: str, start: int = 0, end: int | None = None) -> int:
+    """Where `part` first occurs at word boundaries in `haystack[start:end]`, or -1."""
+    found = haystack.find(part, start, end)
+    while found >= 0 and not at_word_boundaries(part, haystack, found):
+        found = haystack.find(part, found + 1, end)
+    return found
 
 
 # Below this size a plain search is as quick as building the word index.
@@ -66,61 +114,142 @@ INDEX_FROM = 200_000
 
 
 def _next_start(part: str, text: SourceText, after: int) -> int:
-    """The first place at or after `after` where `part` occurs, or -1.
+    """The first place at or after `after` where `part` occurs at word boundaries, or -1.
 
-    In a big text the search starts from the rarest whole word of `part` (one
-    with text on both sides inside it, so it is a whole word of the text too)
+    In a big text the search starts from the rarest word of `part` (at word
+    boundaries, each of the part's words is a whole word of the text too)
     and checks only the places that word occurs.
     """
     if len(text.normalized) < INDEX_FROM:
-        return text.normalized.find(part, after)
-    words = list(WORD.finditer(part))[1:-1]  # the first and last may be cut from longer words
+        return find_bounded(part, text.normalized, after)
+    words = list(WORD.finditer(part))
     if not words:
-        return text.normalized.find(part, after)
+        return find_bounded(part, text.normalized, after)
     index = text.word_index
     anchor = min(words, key=lambda word: len(index.get(word.group(), ())))
     positions = index.get(anchor.group(), array("i"))
     offset = anchor.start()
     for i in range(bisect.bisect_left(positions, after + offset), len(positions)):
-        if text.normalized.startswith(part, positions[i] - offset):
-            return positions[i] - offset
+        at = positions[i] - offset
+        if text.normalized.startswith(part, at) and at_word_boundaries(part, text.normalized, at):
+            return at
     return -1
 
 
-def _rest_in_order(parts: list[str], text: SourceText, cursor: int, end: int) -> bool:
-    for part in parts:
-        found = text.normalized.find(part, cursor, end)
+def _held_in_order(parts: list[str], haystack: str, cursor: int, end: int) -> int:
+    """How many of `parts` occur one after another from `cursor` on, before `end`."""
+    for held, part in enumerate(parts):
+        found = find_bounded(part, haystack, cursor, end)
         if found < 0:
-            return False
+            return held
         cursor = found + len(part)
-    return True
+    return len(parts)
 
 
-def _explain_miss(parts: list[str], text: SourceText) -> QuoteMiss:
-    missing = [part for part in parts if part not in text.normalized]
-    if not missing:  # every part occurs, but not together in order
+# How many parts of an elided quote a miss is explained from; each costs a search
+# of the whole text, so a quote of thousands of parts must not try them all.
+EXAMINED = 16
+
+
+def _explain_miss(parts: list[str], text: SourceText, best: _Progress) -> QuoteMiss:
+    if not best.held:  # the first part is nowhere
+        return _part_miss(parts[0], len(parts), text)
+    if len(parts) <= EXAMINED:
+        for part in parts[1:]:
+            if _next_start(part, text, 0) < 0:
+                return _part_miss(part, len(parts), text)
         return _elision_miss(parts, text)
-    part = missing[0]
+    # Many parts: only the one where the longest run in order stops.
+    stop = parts[best.held]
+    found = _next_start(stop, text, 0)
+    if found < 0:
+        return _part_miss(stop, len(parts), text)
+    return QuoteMiss(
+        "the parts around the ellipsis are not in the text's order in one paragraph",
+        "",
+        100.0,
+        0,
+        f"the first {best.held} parts come in order in paragraph {-best.paragraph}, but not “{_short(stop)}”"
+        f" after them; {_where(found, -best.paragraph, text)}",
+    )
+
+
+def _where(found: int, paragraph: int, text: SourceText) -> str:
+    elsewhere = text.paragraph_at(found)
+    return (
+        "it comes earlier in that paragraph" if elsewhere == paragraph else f"the text has it in paragraph {elsewhere}"
+    )
+
+
+def _part_miss(part: str, count: int, text: SourceText) -> QuoteMiss:
+    """Why one part (of `count`) is not in the text at word boundaries."""
+    subject = "the quote" if count == 1 else f"the part `{_short(part)}`"
+    cut = _cut_from_words(part, subject, text)
+    if cut is not None:
+        return cut
     nearest = closest_passage(part, text)
-    subject = "the quote" if len(parts) == 1 else f"the part `{_short(part)}`"
     difference = first_difference(nearest.compared, nearest.passage) if nearest.similarity >= NEAR_MISS else ""
+    if difference and text.decomposed and has_marks(difference):
+        difference += " (the text uses decomposed accents)"
     reason = f"{subject} differs from the text: {difference}" if difference else f"{subject} is not in the text"
     return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph)
 
 
+# How far a word cut by a quote is shown, at most, on either side.
+_WORD_REACH = 40
+
+
+def _cut_from_words(part: str, subject: str, text: SourceText) -> QuoteMiss | None:
+    """The miss of a part that occurs only inside longer words, naming them."""
+    haystack = text.normalized
+    at = haystack.find(part)
+    if at < 0:
+        return None
+    start, end = at, at + len(part)
+    floor, ceiling = max(0, start - _WORD_REACH), min(len(haystack), end + _WORD_REACH)
+    while start > floor and is_word_char(haystack[start - 1]):
+        start -= 1
+    while end < ceiling and is_word_char(haystack[end]):
+        end += 1
+    cuts = []
+    if start < at:
+        cuts.append(f"starts inside the word `{_word_at(haystack, start)}`")
+    if end > at + len(part):
+        cuts.append(f"ends inside the word `{_word_at(haystack, end - 1, backwards=True)}`")
+    passage = haystack[start:end]
+    similarity = round(fuzz.ratio(part, passage), 1)
+    return QuoteMiss(f"{subject} {' and '.join(cuts)}", passage, similarity, text.paragraph_at(start))
+
+
+def _word_at(haystack: str, at: int, backwards: bool = False) -> str:
+    """The word that starts (or, `backwards`, ends) at `at`, up to _WORD_REACH characters."""
+    if backwards:
+        start = at
+        while start > max(0, at - _WORD_REACH) and is_word_char(haystack[start - 1]):
+            start -= 1
+        return haystack[start : at + 1]
+    end = at
+    while end < min(len(haystack), at + _WORD_REACH) and is_word_char(haystack[end]):
+        end += 1
+    return haystack[at:end]
+
+
 def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
+    """Every part occurs, but no paragraph holds them all in order (a few parts: each is searched for)."""
+    haystack = text.normalized
     for number in range(1, text.paragraph_count + 1):
-        passage = text.paragraph(number)
-        if all(part in passage for part in parts):
-            in_order = " … ".join(_short(p) for p in sorted(parts, key=passage.find))
+        begin, end = text.paragraph_starts[number - 1], text.paragraph_end(number)
+        places = [find_bounded(part, haystack, begin, end) for part in parts]
+        if all(place >= 0 for place in places):
+            in_order = " … ".join(_short(p) for _, p in sorted(zip(places, parts, strict=True)))
             return QuoteMiss(
                 "the parts around the ellipsis appear in another order in the text",
-                passage,
+                haystack[begin:end],
                 100.0,
                 number,
                 f"in paragraph {number} they come in this order: “{in_order}”",
             )
-    where = ", ".join(f"“{_short(p)}” in paragraph {text.paragraph_at(text.normalized.find(p))}" for p in parts)
+    where = ", ".join(f"“{_short(p)}” in paragraph {text.paragraph_at(_next_start(p, text, 0))}" for p in parts)
     return QuoteMiss(
         "the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph",
         "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from array import array
 from dataclasses import dataclass, replace
 from functools import cached_property
@@ -47,10 +48,33 @@ def straighten_quotes(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """The form in which quotes are compared: one space for any whitespace, straight quotes."""
-    return straighten_quotes(collapse_whitespace(text))
+    """The form in which quotes are compared: one space for any whitespace, straight quotes,
+    accents composed (NFC: `n` and a combining tilde become `ñ`)."""
+    text = straighten_quotes(collapse_whitespace(text))
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
+def decomposed(text: str) -> bool:
+    """Whether `text` writes some accent as a letter and a separate combining mark."""
+    return not text.isascii() and not unicodedata.is_normalized("NFC", text)
+
+
+# A combining mark belongs to the letter before it: `\w` does not match one.
+_MARKS = frozenset(("Mn", "Mc", "Me"))
+
+
+def is_word_char(char: str) -> bool:
+    """A letter, digit or underscore (what the pattern `\\w` matches), or a combining mark."""
+    return char.isalnum() or char == "_" or (not char.isascii() and unicodedata.category(char) in _MARKS)
+
+
+def has_marks(text: str) -> bool:
+    """Whether `text`, decomposed, has a combining mark: an accented letter, or a bare mark."""
+    return not text.isascii() and any(unicodedata.category(c) in _MARKS for c in unicodedata.normalize("NFD", text))
+
+
+# Runs of `\w`: the index's words. A match of a quote at word boundaries (see
+# quotes.py) contains each of its own `\w` runs as a whole run of the text.
 WORD = re.compile(r"\w+")
 
 
@@ -62,6 +86,7 @@ class SourceText:
     normalized: str
     paragraph_starts: tuple[int, ...]
     digest: str = ""  # the SHA-256 of the file as read
+    decomposed: bool = False  # the file wrote some accents as separate combining marks
 
     def paragraph_at(self, offset: int) -> int:
         """The 1-based number of the paragraph that holds `offset`."""
@@ -94,11 +119,18 @@ class SourceText:
 
 def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
     """The text a card file cites, or the problem that stops it, located at `cited_at`."""
-    read = read_text_and_digest(path, cited_at)
-    if isinstance(read, Problem):
-        return read
-    raw, digest = read
-    text = replace(parse_text(path, raw), digest=digest)
+    try:
+        read = read_text_and_digest(path, cited_at)
+        if isinstance(read, Problem):
+            return read
+        raw, digest = read
+        text = replace(parse_text(path, raw), digest=digest)
+    except MemoryError:  # reading and normalising hold a few copies of the text at once
+        return error(
+            cited_at,
+            f"there was not enough memory to read the text file {path.name}",
+            "close other programs, or split the text into smaller files",
+        )
     if not text.normalized:
         return error(cited_at, f"the text file {path.name} is empty", "paste the text into it")
     return text
@@ -112,4 +144,4 @@ def parse_text(path: Path, raw: str) -> SourceText:
         if paragraph:
             starts.append(offset)
             offset += len(paragraph) + 1
-    return SourceText(path, " ".join(p for p in paragraphs if p), tuple(starts))
+    return SourceText(path, " ".join(p for p in paragraphs if p), tuple(starts), decomposed=decomposed(raw))
