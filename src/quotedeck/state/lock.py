@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, NamedTuple
 
 from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.files import is_inside
+from quotedeck.sources.ids import is_valid_id
 from quotedeck.sources.reading import read_utf8
 
 LOCK_FILE = "quotedeck.lock"
@@ -135,7 +137,12 @@ def _json(value: object, depth: int) -> str:
 
 
 def read_lock(path: Path) -> Lock | Problem:
-    """The lock at `path`; a missing lock is an empty one (a fresh clone still builds)."""
+    """The lock at `path`; a missing lock is an empty one (a fresh clone still builds).
+
+    A lock comes from a repository, merged by git or edited by hand: every field is
+    checked, and a damaged one is reported where it is. Two phrases of a note on one
+    number (a merge of two branches) are left to assign_ordinals, which knows the card.
+    """
     if not path.exists():
         return Lock()
     if not is_inside(path, path.parent):
@@ -143,41 +150,213 @@ def read_lock(path: Path) -> Lock | Problem:
     text = read_utf8(path)
     if isinstance(text, Problem):
         return text
-    try:
-        data = json.loads(text)
-        version = data.get("version")
-        shared: dict[object, Any] = {}
-        if version not in _READABLE:
-            raise ValueError(f"unknown version {version!r}")
-        return Lock(
-            deck=data["deck"],
-            notes={k: _locked_note(v, version, shared) for k, v in data["notes"].items()},
-            notetypes={k: LockedNotetype(**v) for k, v in data["notetypes"].items()},
-            version=version,
+    conflict = _CONFLICT_MARKER.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        return error(
+            Location(path, line),
+            "the lock file has git's conflict markers: a merge changed it on both sides",
+            f"take either side (git checkout --theirs {path}, or --ours), then build: "
+            "the build gives each new phrase a number of its own",
         )
+    hint = f"restore it from version control (git checkout -- {path})"
+    try:
+        return _lock(json.loads(text))
     except json.JSONDecodeError as exc:
-        return error(Location(path, exc.lineno, exc.colno), f"the lock file is not valid JSON: {exc.msg}", _REPAIR_HINT)
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        return error(Location(path), f"the lock file is damaged: {exc}", _REPAIR_HINT)
+        return error(Location(path, exc.lineno, exc.colno), f"the lock file is not valid JSON: {exc.msg}", hint)
+    except _Damaged as exc:
+        return error(_locate(path, text, exc.keys), f"the lock file is damaged: {exc.message}", hint)
+    except (ValueError, RecursionError) as exc:  # a number of thousands of digits, arrays nested thousands deep
+        return error(Location(path), f"the lock file is damaged: {exc}", hint)
 
 
-def _locked_note(values: dict[str, Any], version: int, shared: dict[object, Any]) -> LockedNote:
+# Git writes these at the start of a line where a merge could not join both sides.
+_CONFLICT_MARKER = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
+
+# Anki keeps a note's modification time in 32 bits (it wraps in 2106): a later time
+# in the lock is damage, and this one leaves room for every newer `mod` a build hands out.
+MAX_MOD = 4_102_444_800  # 2100-01-01
+# Anki refuses a whole package with a cloze number outside these.
+MIN_CLOZE, MAX_CLOZE = 1, 500
+
+
+class _Damaged(Exception):
+    """A field of the lock that is not what quotedeck writes; `keys` lead to it."""
+
+    def __init__(self, keys: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.keys = keys
+        self.message = message
+
+
+def _lock(data: object) -> Lock:
+    top = _record(data, (), {"deck", "notes", "notetypes", "version"}, {"deck", "notes", "notetypes", "version"})
+    version = top["version"]
+    if version not in _READABLE or type(version) is not int:
+        raise _Damaged(("version",), f"unknown version {_shown(version)}")
+    deck = _string(top, "deck", ())
+    notes = _mapping(top["notes"], ("notes",))
+    shared: dict[object, Any] = {}
+    locked: dict[str, LockedNote] = {}
+    for card_id, values in notes.items():
+        if not is_valid_id(card_id):
+            raise _Damaged(("notes", card_id), f"`{card_id}` is not a card id")
+        locked[card_id] = _locked_note(values, version, shared, ("notes", card_id))
+    notetypes = {
+        name: _locked_notetype(values, ("notetypes", name))
+        for name, values in _mapping(top["notetypes"], ("notetypes",)).items()
+    }
+    return Lock(deck=deck, notes=locked, notetypes=notetypes, version=version)
+
+
+_NOTE_FIELDS_REQUIRED = {"guid", "kind", "digest", "mod", "clozes"}
+_NOTE_TEXTS = ("guid", "kind", "digest", "prompt", "quote_digest", "deck")
+
+
+def _locked_note(data: object, version: int, shared: dict[object, Any], at: tuple[str, ...]) -> LockedNote:
     """A lock's note, which holds one copy of the values most notes share: a lock of
     50,000 notes is in memory all through a build, beside the notes being built."""
-    if version == 1 and "quote" in values:
-        quote = values.pop("quote")
-        if not isinstance(quote, str):
-            raise TypeError(f"a quote must be a string, not {quote!r}")
-        values["quote_digest"] = quote_digest(quote)
-    for name in ("kind", "deck", "mod"):
+    if not _is_whole_note(data):  # a version 1 note, a damaged one: checked field by field
+        data = _checked_note(data, version, at)
+    values: dict[str, Any] = data  # type: ignore[assignment]
+    retired = values.get("retired")
+    return LockedNote(
+        values["guid"],
+        shared.setdefault(values["kind"], values["kind"]),
+        values["digest"],
+        shared.setdefault(values["mod"], values["mod"]),
+        values["clozes"],
+        retired or NO_RETIRED,
+        values.get("prompt", ""),
+        values.get("quote_digest", ""),
+        shared.setdefault(values.get("deck", ""), values.get("deck", "")),
+    )
+
+
+_NOTE_FIELDS_ALL = frozenset(LockedNote._fields)
+
+
+def _is_whole_note(data: object) -> bool:
+    """Whether `data` is a note as this version writes it, every field sound: nearly every
+    note of a lock, so this is checked first, and as fast as it can be."""
+    return (
+        type(data) is dict
+        and data.keys() == _NOTE_FIELDS_ALL
+        and type(data["guid"]) is str
+        and type(data["kind"]) is str
+        and type(data["digest"]) is str
+        and type(data["prompt"]) is str
+        and type(data["quote_digest"]) is str
+        and type(data["deck"]) is str
+        and type(data["mod"]) is int
+        and 0 <= data["mod"] <= MAX_MOD
+        and _are_numbers(data["clozes"])
+        and _are_numbers(data["retired"])
+    )
+
+
+def _are_numbers(data: object) -> bool:
+    return type(data) is dict and all(
+        type(number) is int and MIN_CLOZE <= number <= MAX_CLOZE for number in data.values()
+    )
+
+
+def _checked_note(data: object, version: int, at: tuple[str, ...]) -> dict[str, Any]:
+    """The fields of a note that is not quite as this version writes it; raises _Damaged for the first one
+    that is not sound."""
+    allowed = {*LockedNote._fields, "quote"} if version == 1 else set(LockedNote._fields)
+    values = _record(data, at, allowed, _NOTE_FIELDS_REQUIRED)
+    if "quote" in values:
+        values["quote_digest"] = quote_digest(_string(values, "quote", at))
+        del values["quote"]
+    for name in _NOTE_TEXTS:
         if name in values:
-            values[name] = shared.setdefault(values[name], values[name])
-    if values.get("retired") == {}:
-        values["retired"] = NO_RETIRED
-    return LockedNote(**values)
+            _string(values, name, at)
+    _mod(values["mod"], (*at, "mod"))
+    _numbers(values["clozes"], (*at, "clozes"))
+    if "retired" in values:
+        _numbers(values["retired"], (*at, "retired"))
+    return values
 
 
-_REPAIR_HINT = "restore it from version control (git checkout -- quotedeck.lock)"
+def _locked_notetype(data: object, at: tuple[str, ...]) -> LockedNotetype:
+    values = _record(data, at, {"id", "digest", "mod"}, {"id", "digest", "mod"})
+    if type(values["id"]) is not int:
+        raise _Damaged((*at, "id"), f"{_what((*at, 'id'))} must be a whole number, not {_shown(values['id'])}")
+    return LockedNotetype(values["id"], _string(values, "digest", at), _mod(values["mod"], (*at, "mod")))
+
+
+def _record(data: object, at: tuple[str, ...], allowed: set[str], required: set[str]) -> dict[str, Any]:
+    """A JSON object with these fields and no other: a copy, to be changed."""
+    values = dict(_mapping(data, at))
+    if not values.keys() <= allowed:
+        unknown = min(values.keys() - allowed)
+        raise _Damaged((*at, unknown), f"{_what(at)} has an unknown field `{unknown}`")
+    if not required <= values.keys():
+        raise _Damaged(at, f"{_what(at)} has no `{min(required - values.keys())}`")
+    return values
+
+
+def _mapping(data: object, at: tuple[str, ...]) -> dict[str, Any]:
+    if type(data) is not dict:
+        raise _Damaged(at, f"{_what(at)} must be a JSON object, not {_shown(data)}")
+    return data
+
+
+def _string(values: dict[str, Any], name: str, at: tuple[str, ...]) -> str:
+    value = values[name]
+    if type(value) is not str:
+        raise _Damaged((*at, name), f"{_what((*at, name))} must be text, not {_shown(value)}")
+    return value
+
+
+def _mod(value: object, at: tuple[str, ...]) -> int:
+    if type(value) is not int or not 0 <= value <= MAX_MOD:
+        raise _Damaged(at, f"{_what(at)} must be a time in whole seconds before 2100, not {_shown(value)}")
+    return value
+
+
+def _numbers(data: object, at: tuple[str, ...]) -> dict[str, int]:
+    """A note's phrases and their cloze numbers."""
+    numbers = _mapping(data, at)
+    for key, number in numbers.items():
+        if type(number) is not int or not MIN_CLOZE <= number <= MAX_CLOZE:
+            raise _Damaged(
+                (*at, key),
+                f"{_what(at)} gives `{key}` the cloze number {_shown(number)}; "
+                f"numbers go from {MIN_CLOZE} to {MAX_CLOZE}",
+            )
+    return numbers
+
+
+def _what(at: tuple[str, ...]) -> str:
+    """The part of the lock `at` leads to, said as a curator would."""
+    if not at:
+        return "the lock"
+    if len(at) == 1:
+        return f"`{at[0]}`"
+    whose = f"card `{at[1]}`" if at[0] == "notes" else f"notetype `{at[1]}`"
+    return whose if len(at) == 2 else f"`{at[2]}` of {whose}"
+
+
+def _shown(value: object) -> str:
+    """A value as the lock has it, cut short: the message quotes it."""
+    text = json.dumps(value, ensure_ascii=False)
+    return f"`{text}`" if len(text) <= 40 else f"`{text[:37]}...`"
+
+
+def _locate(path: Path, text: str, keys: tuple[str, ...]) -> Location:
+    """Where the field `keys` lead to is written, as nearly as the keys can be found in `text`."""
+    offset = -1
+    for key in keys:
+        found = re.compile(re.escape(json.dumps(key, ensure_ascii=False)) + r"\s*:").search(text, offset + 1)
+        if found is None:
+            break
+        offset = found.start()
+    if offset < 0:
+        return Location(path)
+    line_start = text.rfind("\n", 0, offset) + 1
+    return Location(path, text.count("\n", 0, offset) + 1, offset - line_start + 1)
 
 
 def assign_ordinals(phrase_keys: list[str], locked: LockedNote | None) -> dict[str, int]:
