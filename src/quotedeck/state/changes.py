@@ -105,6 +105,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
     added, updated, unchanged = [], [], []
     removed_clozes: list[RemovedCloze] = []
     moves: list[Problem] = []
+    renumbered: list[Problem] = []
     for note in notes:
         before = old.get(note.card_id)
         if before is None:
@@ -119,23 +120,29 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         retired = NO_RETIRED
         if before is not None:
             clozes = dict(note.clozes)
-            # The same numbers for the same phrases (nearly every note) retire none.
-            if before.retired or (clozes != before.clozes and any(key not in clozes for key in before.clozes)):
+            same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
+            if not same:
+                renumbered.extend(_renumbered(note, clozes, before))
+            if before.retired or (not same and any(key not in clozes for key in before.clozes)):
+                live = set(clozes.values())
                 retired = dict(before.retired)
                 for key, ordinal in before.clozes.items():
-                    if key not in clozes:
+                    if key not in clozes and ordinal not in live:
                         retired[key] = ordinal
                         removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
-                for key in clozes:
-                    retired.pop(key, None)
-                retired = retired or NO_RETIRED
+                # A number a phrase shows now is that phrase's (a merged lock gave it to two).
+                retired = {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
         stamped.append(StampedNote(note, mod, retired))
         seen.add(note.card_id)
         if before is not None and before.deck and before.deck != note.deck:
             moves.append(_moved_warning(note, before.deck))
     removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in seen]
     types, changed_types = _stamp_notetypes(lock, now)
-    warnings = moves + _rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed})
+    warnings = [
+        *renumbered,
+        *moves,
+        *_rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed}),
+    ]
     if lock.deck and lock.deck != deck_name:
         warnings.insert(
             0,
@@ -209,3 +216,24 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
                 )
             )
     return warnings
+
+
+def _renumbered(note: NoteSpec, clozes: dict[str, int], before: LockedNote) -> list[Problem]:
+    """A phrase whose number in the lock another phrase of the card has too (a lock
+    merged from two branches that each added a phrase) got a new one: say which."""
+    warnings = []
+    for key, number in clozes.items():
+        old = before.clozes.get(key, before.retired.get(key))
+        if old is None or old == number:
+            continue
+        other = next((k for k, n in clozes.items() if n == old), "")
+        warnings.append(
+            warning(
+                note.location,
+                f"card `{note.card_id}`: quotedeck.lock gave `{key}` cloze number {old}, "
+                f"which `{other}` has too; `{key}` gets number {number}",
+                "a merge of two branches that each added a phrase does this: commit the lock this build writes",
+            )
+        )
+    return warnings
+

@@ -363,9 +363,14 @@ def assign_ordinals(phrase_keys: list[str], locked: LockedNote | None) -> dict[s
     """A cloze number for each phrase: the one it had, else one never used by this note.
 
     Numbers are never reused for another phrase, because Anki keeps the old
-    card (and its reviews) under its number.
+    card (and its reviews) under its number. A lock merged by git may give two
+    phrases one number: the phrase that showed it keeps it (a live one before a
+    retired one, then the first in the card's order), and the other gets a new
+    one (see changes.renumbered, which says so).
     """
-    known = {**locked.retired, **locked.clozes} if locked else {}
+    if locked is None:
+        return {key: number for number, key in enumerate(dict.fromkeys(phrase_keys), 1)}
+    known = {**locked.retired, **locked.clozes}
     next_free = max(known.values(), default=0) + 1
     ordinals: dict[str, int] = {}
     for key in phrase_keys:
@@ -376,4 +381,17 @@ def assign_ordinals(phrase_keys: list[str], locked: LockedNote | None) -> dict[s
         else:
             ordinals[key] = next_free
             next_free += 1
-    return ordinals
+    if len(set(ordinals.values())) == len(ordinals):  # nearly always: no two phrases on one number
+        return ordinals
+    ordinals, taken, next_free = {}, set(), max(known.values()) + 1
+    for numbers in (locked.clozes, known):
+        for key in phrase_keys:
+            number = numbers.get(key)
+            if number is not None and key not in ordinals and number not in taken:
+                ordinals[key] = number
+                taken.add(number)
+    for key in phrase_keys:
+        if key not in ordinals:
+            ordinals[key] = next_free
+            next_free += 1
+    return {key: ordinals[key] for key in phrase_keys}
