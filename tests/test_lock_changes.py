@@ -1,4 +1,4 @@
-"""What a build makes of the lock it finds: clashing numbers repaired, mods only ever newer."""
+"""What a build makes of the lock it finds: swapped ids told, clashing numbers repaired, mods only ever newer."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from quotedeck.pipeline import build
 from tests.anki_collection import fresh_collection, import_apkg, notes_by_guid
+from tests.checking import run
 from tests.sources import write_source
 
 YEAR = 365 * 86_400
@@ -60,6 +61,36 @@ def kept(package: Path) -> Path:
 
 def write_lock(source: Path, lock: dict[str, Any]) -> None:
     (source / "quotedeck.lock").write_text(json.dumps(lock, indent=1, sort_keys=True), encoding="utf-8")
+
+
+def test_swapped_ids_are_told_with_how_to_swap_them_back(source: Path) -> None:
+    assert run("build")[0] == 0
+    edit(
+        source,
+        ("id: light-gives", "id: placeholder"),
+        ("id: bottom", "id: light-gives"),
+        ("id: placeholder", "id: bottom"),
+    )
+    code, out, err = run("build")
+    assert code == 0
+    assert err.splitlines() == [
+        "cards_source/sample.yaml:5:5: warning: cards `bottom` and `light-gives` swapped quotes and prompts: "
+        "Anki keeps a card's reviews under its id, so each would take over the other's history",
+        "    hint: swap their `id:` lines back: `id: light-gives` on this card, `id: bottom` on the other",
+    ]
+    assert sum(line.startswith("  cloze removed: ") for line in out.splitlines()) == 2
+
+
+def test_a_card_that_only_changed_is_not_taken_for_a_swap(source: Path) -> None:
+    assert run("build")[0] == 0
+    edit(
+        source,
+        ("What does the Light give to the one who asks?", "Who gives the force?"),
+        ('"The Light gives a new force to the one who asks."', '"A person asks the Light to change him"'),
+        ("cloze: [a new force]", "cloze: [change him]"),
+    )
+    code, _out, err = run("build")
+    assert (code, err) == (0, "")
 
 
 def test_a_retired_number_a_live_phrase_has_too_is_repaired(source: Path) -> None:

@@ -142,6 +142,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         *renumbered,
         *moves,
         *_rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed}),
+        *_swap_warnings(notes, updated, old),
     ]
     if lock.deck and lock.deck != deck_name:
         warnings.insert(
@@ -237,3 +238,41 @@ def _renumbered(note: NoteSpec, clozes: dict[str, int], before: LockedNote) -> l
         )
     return warnings
 
+
+def _swap_warnings(notes: list[NoteSpec], updated: list[str], old: dict[str, LockedNote]) -> list[Problem]:
+    """Two cards whose quotes and prompts each moved to the other's id (their `id:` lines
+    swapped, most likely): in Anki each card keeps its reviews under its id."""
+    by_id = {note.card_id: note for note in notes}
+    moved = {card_id: by_id[card_id] for card_id in updated if not _looks_like(by_id[card_id], old[card_id])}
+    if len(moved) < 2:
+        return []
+    was: dict[str, list[str]] = {}  # a quote's digest, a prompt -> the moved cards that had it
+    for card_id in moved:
+        for value in (old[card_id].quote_digest, old[card_id].prompt):
+            if value:
+                was.setdefault(value, []).append(card_id)
+    warnings: list[Problem] = []
+    paired: set[str] = set()
+    for card_id, note in moved.items():
+        for other in [*was.get(note.quote_digest, []), *was.get(note.prompt, [])]:
+            if {card_id, other} & paired or other == card_id or note.kind != moved[other].kind:
+                continue
+            if _looks_like(moved[other], old[card_id]):
+                paired |= {card_id, other}
+                warnings.append(
+                    warning(
+                        note.location,
+                        f"cards `{card_id}` and `{other}` swapped quotes and prompts: Anki keeps a card's "
+                        "reviews under its id, so each would take over the other's history",
+                        f"swap their `id:` lines back: `id: {other}` on this card, `id: {card_id}` on the other",
+                    )
+                )
+                break
+    return warnings
+
+
+def _looks_like(note: NoteSpec, before: LockedNote) -> bool:
+    """Whether `note` has the quote or the prompt the lock kept for `before`."""
+    return (bool(before.quote_digest) and before.quote_digest == note.quote_digest) or (
+        bool(before.prompt) and before.prompt == note.prompt
+    )
