@@ -49,11 +49,9 @@ _TYPE_NAMES = {
 def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
     """Read deck.yaml and every card file below `root`; report all problems at once."""
     problems: list[Problem] = []
-    if not root.is_dir():
-        problems.append(
-            error(Location(root), "the card source folder does not exist", "pass the folder that holds deck.yaml")
-        )
-        return None, problems
+    missing = _missing_folder(root)
+    if missing is not None:
+        return None, [missing]
     deck = _parse_deck(root, problems)
     paths, file_problems = _card_files(root)
     problems.extend(file_problems)
@@ -66,6 +64,17 @@ def parse_sources(root: Path) -> tuple[Sources | None, list[Problem]]:
     # problem shows at once. The errors keep them from being built.
     stand_in = DeckInfo("", "", (), Location(root / DECK_FILE))
     return Sources(root, deck or stand_in, tuple(cards)), problems
+
+
+def _missing_folder(root: Path) -> Problem | None:
+    """Why `root` is no card source folder, if it is not one."""
+    try:
+        if root.is_dir():
+            return None
+        message = "the card source folder does not exist"
+    except OSError as exc:  # a name too long for the file system, say
+        message = f"cannot open the card source folder: {exc.strerror or exc}"
+    return error(Location(root), message, "pass the folder that holds deck.yaml")
 
 
 # The steps of parse_sources one by one, for a build that re-reads only the card files that changed.
@@ -84,7 +93,7 @@ def _card_files(root: Path) -> tuple[list[Path], list[Problem]]:
 def parse_deck(root: Path) -> tuple[DeckInfo | None, list[Problem]]:
     """deck.yaml, and the files of the folder that are not read; None when `root` is no
     folder or the deck has an error (parse_sources reports that)."""
-    if not root.is_dir():
+    if _missing_folder(root) is not None:
         return None, []
     problems: list[Problem] = []
     deck = _parse_deck(root, problems)

@@ -9,6 +9,7 @@ its quote (version 1 kept the quote itself; such a lock is still read).
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import itertools
 import json
@@ -143,8 +144,13 @@ def read_lock(path: Path) -> Lock | Problem:
     checked, and a damaged one is reported where it is. Two phrases of a note on one
     number (a merge of two branches) are left to assign_ordinals, which knows the card.
     """
-    if not path.exists():
-        return Lock()
+    try:
+        if not path.exists():
+            return Lock()
+    except OSError as exc:  # a name too long names no file; a folder that cannot be searched hides one
+        if exc.errno == errno.ENAMETOOLONG:
+            return Lock()
+        return error(Location(path), f"cannot read the lock file: {exc.strerror or exc}")
     if not is_inside(path, path.parent):
         return error(Location(path), "quotedeck.lock is a link to a file elsewhere", "replace the link with the file")
     text = read_utf8(path)
