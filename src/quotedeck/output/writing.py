@@ -61,7 +61,7 @@ def write_with_lock(
         try:
             lock = stack.enter_context(staged(lock_path, write_lock, unless=old_lock))
         except OSError as exc:
-            raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
+            raise OutputError.cannot_write(lock_path, "the lock", exc, movable=False) from exc
         alongside = meanwhile()
         try:
             writing.result()
