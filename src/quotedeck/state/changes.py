@@ -242,6 +242,8 @@ def _renumbered(note: NoteSpec, clozes: dict[str, int], before: LockedNote) -> l
 def _swap_warnings(notes: list[NoteSpec], updated: list[str], old: dict[str, LockedNote]) -> list[Problem]:
     """Two cards whose quotes and prompts each moved to the other's id (their `id:` lines
     swapped, most likely): in Anki each card keeps its reviews under its id."""
+    if len(updated) < 2:
+        return []
     by_id = {note.card_id: note for note in notes}
     moved = {card_id: by_id[card_id] for card_id in updated if not _looks_like(by_id[card_id], old[card_id])}
     if len(moved) < 2:

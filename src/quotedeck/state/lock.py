@@ -13,6 +13,7 @@ import errno
 import hashlib
 import itertools
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
@@ -156,19 +157,18 @@ def read_lock(path: Path) -> Lock | Problem:
     text = read_utf8(path)
     if isinstance(text, Problem):
         return text
-    conflict = _CONFLICT_MARKER.search(text)
-    if conflict:
-        line = text.count("\n", 0, conflict.start()) + 1
-        return error(
-            Location(path, line),
-            "the lock file has git's conflict markers: a merge changed it on both sides",
-            f"take either side (git checkout --theirs {path}, or --ours), then build: "
-            "the build gives each new phrase a number of its own",
-        )
     hint = f"restore it from version control (git checkout -- {path})"
     try:
         return _lock(json.loads(text))
     except json.JSONDecodeError as exc:
+        conflict = _CONFLICT_MARKER.search(text)  # never valid JSON: looked for only then
+        if conflict:
+            return error(
+                Location(path, text.count("\n", 0, conflict.start()) + 1),
+                "the lock file has git's conflict markers: a merge changed it on both sides",
+                f"take either side (git checkout --theirs {path}, or --ours), then build: "
+                "the build gives each new phrase a number of its own",
+            )
         return error(Location(path, exc.lineno, exc.colno), f"the lock file is not valid JSON: {exc.msg}", hint)
     except _Damaged as exc:
         return error(_locate(path, text, exc.keys), f"the lock file is damaged: {exc.message}", hint)
@@ -203,11 +203,10 @@ def _lock(data: object) -> Lock:
     deck = _string(top, "deck", ())
     notes = _mapping(top["notes"], ("notes",))
     shared: dict[object, Any] = {}
-    locked: dict[str, LockedNote] = {}
-    for card_id, values in notes.items():
-        if not is_valid_id(card_id):
-            raise _Damaged(("notes", card_id), f"`{card_id}` is not a card id")
-        locked[card_id] = _locked_note(values, version, shared, ("notes", card_id))
+    locked = {card_id: _locked_note(values, version, shared, card_id) for card_id, values in notes.items()}
+    if not all(map(is_valid_id, locked)):  # it would be printed as a removed card's id
+        card_id = next(card_id for card_id in locked if not is_valid_id(card_id))
+        raise _Damaged(("notes", card_id), f"`{card_id}` is not a card id")
     notetypes = {
         name: _locked_notetype(values, ("notetypes", name))
         for name, values in _mapping(top["notetypes"], ("notetypes",)).items()
@@ -219,52 +218,59 @@ _NOTE_FIELDS_REQUIRED = {"guid", "kind", "digest", "mod", "clozes"}
 _NOTE_TEXTS = ("guid", "kind", "digest", "prompt", "quote_digest", "deck")
 
 
-def _locked_note(data: object, version: int, shared: dict[object, Any], at: tuple[str, ...]) -> LockedNote:
+def _locked_note(data: object, version: int, shared: dict[object, Any], card_id: str) -> LockedNote:
     """A lock's note, which holds one copy of the values most notes share: a lock of
-    50,000 notes is in memory all through a build, beside the notes being built."""
-    if not _is_whole_note(data):  # a version 1 note, a damaged one: checked field by field
-        data = _checked_note(data, version, at)
-    values: dict[str, Any] = data  # type: ignore[assignment]
-    retired = values.get("retired")
+    50,000 notes is in memory all through a build, beside the notes being built.
+
+    A note as this version writes it (nearly every one) is checked in one expression
+    of C-level steps; any other (version 1, damaged) field by field."""
+    if type(data) is dict and data.keys() == _NOTE_FIELDS_ALL:
+        clozes, deck, digest, guid, kind, mod, prompt, digest_of_quote, retired = _NOTE_VALUES(data)
+        if (
+            _STR.issuperset(map(type, (deck, digest, guid, kind, prompt, digest_of_quote)))
+            and type(mod) is int
+            and 0 <= mod <= MAX_MOD
+            and _are_numbers(clozes)
+            and (retired == {} or _are_numbers(retired))
+        ):
+            return LockedNote(
+                guid,
+                shared.setdefault(kind, kind),
+                digest,
+                shared.setdefault(mod, mod),
+                clozes,
+                retired or NO_RETIRED,
+                prompt,
+                digest_of_quote,
+                shared.setdefault(deck, deck),
+            )
+    values = _checked_note(data, version, ("notes", card_id))
+    deck = values.get("deck", "")
     return LockedNote(
         values["guid"],
-        shared.setdefault(values["kind"], values["kind"]),
+        values["kind"],
         values["digest"],
-        shared.setdefault(values["mod"], values["mod"]),
+        values["mod"],
         values["clozes"],
-        retired or NO_RETIRED,
+        values.get("retired") or NO_RETIRED,
         values.get("prompt", ""),
         values.get("quote_digest", ""),
-        shared.setdefault(values.get("deck", ""), values.get("deck", "")),
+        shared.setdefault(deck, deck),
     )
 
 
 _NOTE_FIELDS_ALL = frozenset(LockedNote._fields)
-
-
-def _is_whole_note(data: object) -> bool:
-    """Whether `data` is a note as this version writes it, every field sound: nearly every
-    note of a lock, so this is checked first, and as fast as it can be."""
-    return (
-        type(data) is dict
-        and data.keys() == _NOTE_FIELDS_ALL
-        and type(data["guid"]) is str
-        and type(data["kind"]) is str
-        and type(data["digest"]) is str
-        and type(data["prompt"]) is str
-        and type(data["quote_digest"]) is str
-        and type(data["deck"]) is str
-        and type(data["mod"]) is int
-        and 0 <= data["mod"] <= MAX_MOD
-        and _are_numbers(data["clozes"])
-        and _are_numbers(data["retired"])
-    )
+_NOTE_VALUES = operator.itemgetter(*sorted(LockedNote._fields))
+_STR = frozenset([str])
 
 
 def _are_numbers(data: object) -> bool:
-    return type(data) is dict and all(
-        type(number) is int and MIN_CLOZE <= number <= MAX_CLOZE for number in data.values()
-    )
+    # Set look-ups, no Python loop: an int (True and 1.0 equal 1), and in range.
+    return type(data) is dict and _INT.issuperset(map(type, data.values())) and _CLOZE_NUMBERS.issuperset(data.values())
+
+
+_CLOZE_NUMBERS = frozenset(range(MIN_CLOZE, MAX_CLOZE + 1))
+_INT = frozenset([int])
 
 
 def _checked_note(data: object, version: int, at: tuple[str, ...]) -> dict[str, Any]:
@@ -372,7 +378,7 @@ def assign_ordinals(phrase_keys: list[str], locked: LockedNote | None) -> dict[s
     card (and its reviews) under its number. A lock merged by git may give two
     phrases one number: the phrase that showed it keeps it (a live one before a
     retired one, then the first in the card's order), and the other gets a new
-    one (see changes.renumbered, which says so).
+    one (plan() says so).
     """
     if locked is None:
         return {key: number for number, key in enumerate(dict.fromkeys(phrase_keys), 1)}
