@@ -31,15 +31,24 @@ class OutputError(QuotedeckError):
 
     @classmethod
     def cannot_write(
-        cls, path: Path, what: str, reason: OSError | str, kept: str = "the previous package and lock are unchanged"
+        cls,
+        path: Path,
+        what: str,
+        reason: OSError | str,
+        kept: str = "the previous package and lock are unchanged",
+        *,
+        movable: bool = True,
     ) -> OutputError:
-        """`path` (the package, the lock, the preview) could not be written because of `reason`."""
+        """`path` (the package, the lock, the preview) could not be written because of `reason`;
+        only a `movable` one can be written elsewhere with -o (the lock stays beside the card files)."""
         number = reason.errno if isinstance(reason, OSError) else None
         text = (reason.strerror or str(reason)) if isinstance(reason, OSError) else reason
         if number == errno.ENOSPC or "disk is full" in text:
             text, hint = "the disk is full", "free some space, then build again"
-        else:
+        elif movable:
             hint = _WRITE_HINTS.get(number or 0, "")
+        else:
+            hint = _FIXED_PLACE_HINTS.get(number or 0, "").format(folder=path.parent)
         return cls(path, f"cannot write {what}: {text}; {kept}", hint)
 
 
@@ -53,3 +62,10 @@ _WRITE_HINTS = {
 
 class LockOutdated(QuotedeckError):
     """`--locked` was given but the sources no longer match the lock."""
+
+
+_FIXED_PLACE_HINTS = {
+    errno.EACCES: "make {folder} writable: the lock is kept there, beside the card files",
+    errno.EPERM: "make {folder} writable: the lock is kept there, beside the card files",
+    errno.EROFS: "{folder} is on a read-only disk: build from a writable copy of the repository",
+}

@@ -108,8 +108,10 @@ class BuildReport:
 
 
 def build_folder(source: Path) -> Path:
-    """Where builds write by default: `build/` beside the card source folder."""
-    return source.parent / "build"
+    """Where builds write by default: `build/` beside the card source folder (beside it too
+    when the folder is given as `.` or `..`)."""
+    folder = source.resolve() if source.name in ("", "..") else source
+    return folder.parent / "build"
 
 
 def default_output(source: Path, deck_name: str) -> Path:
@@ -132,7 +134,7 @@ def check(
     folder = folder or list_sources(source)
     problems = list(folder.problems)
     deck: DeckInfo | None = None
-    if source.is_dir():
+    if not any(p.location.path == source for p in folder.problems):  # the folder itself is there
         deck, deck_problems = parse_deck(folder.deck_file)
         problems += deck_problems
     lock = read_lock(folder.lock_file)
@@ -222,7 +224,7 @@ def _build(
     )
     if dry_run:
         return report
-    size = write_outputs(the_plan, checked.deck, output, checked.folder.lock_file, source.parent)
+    size = write_outputs(the_plan, checked.deck, output, checked.folder.lock_file, source.absolute().parent)
     if progress:
         total = len(checked.folder.card_files) + 1
         progress(total, total)

@@ -123,6 +123,27 @@ def test_unwritable_output_folder(built: Path, monkeypatch: pytest.MonkeyPatch) 
     assert snapshot(built) == before
 
 
+def test_unwritable_lock_folder_says_to_make_it_writable(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """-o moves the package, never the lock: the hint for the lock must not suggest it."""
+    before = snapshot(built)
+    real_access = os.access
+
+    def access(path: object, mode: int, **kwargs: object) -> bool:  # as for a user who may not write there
+        if Path(str(path)).name == "cards_source" and mode & os.W_OK:
+            return False
+        return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "access", access)
+    assert run("build") == (
+        1,
+        "",
+        "cards_source/quotedeck.lock: error: cannot write the lock: Permission denied; "
+        "the previous package and lock are unchanged\n"
+        "    hint: make cards_source writable: the lock is kept there, beside the card files\n",
+    )
+    assert snapshot(built) == before
+
+
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root may write anywhere")
 def test_read_only_output_folder(built: Path) -> None:
     before = snapshot(built)

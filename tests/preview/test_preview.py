@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from quotedeck.preview.page import ANKIDROID_CSS, phone_document, preview_page
 from quotedeck.preview.render import RenderedCard
 from tests.support.sources import run
@@ -50,6 +52,34 @@ def test_preview_into_a_folder_is_an_error(project: Path) -> None:
     (project / "out").mkdir()
     code, _, err = run("preview", "-o", "out")
     assert code == 2 and "is a directory" in err  # Click refuses it before anything runs
+
+
+def test_preview_never_writes_into_the_card_source_folder(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o cards_source/quotedeck.lock` replaced the lock with the page."""
+    source = project / "cards_source"
+    run("build")
+    before = {path: path.read_bytes() for path in sorted(source.rglob("*")) if path.is_file()}
+    assert run("preview", "-o", "cards_source/quotedeck.lock") == (
+        1,
+        "",
+        "cards_source/quotedeck.lock: error: the preview would be written into the card source folder "
+        "cards_source\n"
+        "    hint: write it outside the folder (without -o it goes to build/preview.html beside the folder)\n",
+    )
+    assert run("preview", "-o", "cards_source/texts/../page.html")[0] == 1
+    monkeypatch.chdir(source)
+    code, out, _ = run("preview", ".")  # from inside the folder: the page goes beside it, as from outside
+    assert (code, out.split(":")[0]) == (0, "Wrote ../build/preview.html")
+    assert {path: path.read_bytes() for path in sorted(source.rglob("*")) if path.is_file()} == before
+
+
+def test_preview_must_be_an_html_file(project: Path) -> None:
+    assert run("preview", "-o", "out/cards.txt") == (
+        1,
+        "",
+        "out/cards.txt: error: the preview must end in .html\n    hint: write out/cards.html\n",
+    )
+    assert not (project / "out").exists()
 
 
 def test_phone_document_is_ankidroids_shell() -> None:

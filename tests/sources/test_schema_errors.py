@@ -325,7 +325,7 @@ def test_a_damaged_lock_does_not_hide_quote_errors(tmp_path: Path) -> None:
     assert (code, out) == (1, "")
     assert err.splitlines() == [
         "cards_source/quotedeck.lock:2:10: error: the lock file is not valid JSON: Expecting value",
-        "    hint: restore it from version control (git checkout -- quotedeck.lock)",
+        "    hint: restore it from version control (git checkout -- cards_source/quotedeck.lock)",
         "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
         "it has `hidden.` where the text has `found.` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 92% similar): "

@@ -7,7 +7,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quotedeck.state.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype, quote_digest, read_lock
+from quotedeck.notes.note import quote_digest
+from quotedeck.state.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype, read_lock
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)
 numbers = st.dictionaries(text, st.integers(1, 99), max_size=3)

@@ -3,6 +3,8 @@ lock, so that a failure leaves both files as they were."""
 
 from __future__ import annotations
 
+import errno
+import os
 import sqlite3
 from contextlib import ExitStack
 from pathlib import Path
@@ -58,7 +60,11 @@ def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, rep
         try:
             lock = stack.enter_context(staged(lock_path, plan.write_lock, output.parent))
         except OSError as exc:
-            raise OutputError.cannot_write(lock_path, "the lock", exc) from exc
+            raise OutputError.cannot_write(lock_path, "the lock", exc, movable=False) from exc
+        if lock.put is not None and not os.access(lock_path.parent, os.W_OK):
+            # The lock is renamed into its folder last: find out now, before the package is published.
+            denied = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(lock_path.parent))
+            raise OutputError.cannot_write(lock_path, "the lock", denied, movable=False)
         try:
             publish(package, output)
         except OSError as exc:

@@ -18,10 +18,11 @@ from pathlib import Path
 
 from quotedeck.errors import OutputError
 from quotedeck.notes.notetypes import NOTETYPES
-from quotedeck.output.atomic import write_atomically
+from quotedeck.output.atomic import links_on_the_way, write_atomically
 from quotedeck.pipeline import build_folder, check
 from quotedeck.preview.render import RenderedCard, render_note
 from quotedeck.problems import Problem
+from quotedeck.sources.files import is_inside
 
 # The width the frames have: a common phone (iPhone 12-15, many Androids) in CSS pixels.
 PHONE_WIDTH = 390
@@ -45,9 +46,42 @@ class PreviewReport:
     warnings: tuple[Problem, ...]
 
 
+PREVIEW_SUFFIX = ".html"
+
+
 def default_preview_output(source: Path) -> Path:
     """`build/preview.html` beside the card source folder."""
     return build_folder(source) / "preview.html"
+
+
+def check_preview_output(output: Path, source: Path) -> None:
+    """Raise OutputError unless `output` can become the preview page: an HTML file, never one
+    in the card source folder (a slip of -o would replace a card file, or the lock), never
+    through a link in the deck's repository."""
+    if is_inside(output, source):
+        raise OutputError(
+            output,
+            f"the preview would be written into the card source folder {source}",
+            "write it outside the folder (without -o it goes to build/preview.html beside the folder)",
+        )
+    if output.suffix.lower() != PREVIEW_SUFFIX:
+        raise OutputError(
+            output, f"the preview must end in {PREVIEW_SUFFIX}", f"write {output.with_suffix(PREVIEW_SUFFIX)}"
+        )
+    link = links_on_the_way(output, source.absolute().parent)
+    if link is not None:
+        raise OutputError(
+            output,
+            f"{link} is a link; quotedeck writes nothing through a link in the deck's repository",
+            "remove the link (a cloned repository may have planted it), or choose a place with -o",
+        )
+    try:
+        if output.is_dir():
+            raise OutputError(
+                output, "the output path is a folder", f"give a file name, such as {output / 'preview.html'}"
+            )
+    except OSError as exc:
+        raise OutputError.cannot_write(output, "the preview", exc, "the previous page is unchanged") from exc
 
 
 def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
@@ -62,13 +96,12 @@ def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
 
 def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     """Check `source` as `build` does, then write the preview page; raises QuotedeckError."""
+    output = out or default_preview_output(source)
+    check_preview_output(output, source)
     checked = check(source)
     the_plan, warnings = checked.plan, checked.warnings
-    output = out or default_preview_output(source)
     cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
     page = preview_page(checked.deck.name, cards, len(the_plan.notes))
-    if output.is_dir():
-        raise OutputError(output, "the output path is a folder", f"give a file name, such as {output / 'preview.html'}")
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(output, page.encode())

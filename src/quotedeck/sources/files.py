@@ -7,6 +7,7 @@ through an absolute path, and not through a link that leads out.
 from __future__ import annotations
 
 import difflib
+import errno
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath, PureWindowsPath
@@ -42,11 +43,22 @@ class SourceFolder:
 
 def list_sources(root: Path) -> SourceFolder:
     """The folder's sources; a missing folder is a problem of its own."""
-    if not root.is_dir():
-        missing = error(Location(root), "the card source folder does not exist", "pass the folder that holds deck.yaml")
+    missing = _missing_folder(root)
+    if missing is not None:
         return SourceFolder(root, root / DECK_FILE, root / LOCK_FILE, (), (missing,))
     found, problems = _card_files(root, skip=root / DECK_FILE)
     return SourceFolder(root, root / DECK_FILE, root / LOCK_FILE, tuple(found), tuple(problems))
+
+
+def _missing_folder(root: Path) -> Problem | None:
+    """Why `root` is no card source folder, if it is not one."""
+    try:
+        if root.is_dir():
+            return None
+        message = "the card source folder does not exist"
+    except OSError as exc:  # a name too long for the file system, say
+        message = f"cannot open the card source folder: {exc.strerror or exc}"
+    return error(Location(root), message, "pass the folder that holds deck.yaml")
 
 
 def is_source(path: Path, root: Path) -> bool:
@@ -104,16 +116,21 @@ def cited_text(card_file: Path, root: Path, text: str, cited_at: Location) -> Pa
         shown = PureWindowsPath(text).as_posix()
         return error(cited_at, f"`{text}` uses `\\` between folders", f"write `{shown}`")
     path = card_file.parent / text
-    if not is_inside(path, root):
-        return error(
-            cited_at,
-            f"`{text}` points outside {root.name}",
-            f"copy the text into {root.name} (e.g. texts/) and cite it there",
-        )
-    if path.is_dir():
-        return error(cited_at, f"`{text}` is a folder, not a file", fix)
-    if not path.is_file():
-        return error(cited_at, f"text file not found: {text}", _did_you_mean(card_file.parent, text))
+    try:
+        if not is_inside(path, root):
+            return error(
+                cited_at,
+                f"`{text}` points outside {root.name}",
+                f"copy the text into {root.name} (e.g. texts/) and cite it there",
+            )
+        if path.is_dir():
+            return error(cited_at, f"`{text}` is a folder, not a file", fix)
+        if not path.is_file():
+            return error(cited_at, f"text file not found: {text}", _did_you_mean(card_file.parent, text))
+    except OSError as exc:  # a name too long for the file system, a folder that cannot be read
+        if exc.errno == errno.ENAMETOOLONG:
+            return error(cited_at, "the text path is too long for the file system", "give the text a shorter name")
+        return error(cited_at, f"cannot open `{text}`: {exc.strerror or exc}", fix)
     return path
 
 

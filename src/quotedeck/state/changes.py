@@ -105,6 +105,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
     added, updated, unchanged = [], [], []
     removed_clozes: list[RemovedCloze] = []
     moves: list[Problem] = []
+    renumbered: list[Problem] = []
     for note in notes:
         before = old.get(note.card_id)
         if before is None:
@@ -119,23 +120,30 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
         retired = NO_RETIRED
         if before is not None:
             clozes = dict(note.clozes)
-            # The same numbers for the same phrases (nearly every note) retire none.
-            if before.retired or (clozes != before.clozes and any(key not in clozes for key in before.clozes)):
+            same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
+            if not same:
+                renumbered.extend(_renumbered(note, clozes, before))
+            if before.retired or (not same and any(key not in clozes for key in before.clozes)):
+                live = set(clozes.values())
                 retired = dict(before.retired)
                 for key, ordinal in before.clozes.items():
-                    if key not in clozes:
+                    if key not in clozes and ordinal not in live:
                         retired[key] = ordinal
                         removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
-                for key in clozes:
-                    retired.pop(key, None)
-                retired = retired or NO_RETIRED
+                # A number a phrase shows now is that phrase's (a merged lock gave it to two).
+                retired = {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
         stamped.append(StampedNote(note, mod, retired))
         seen.add(note.card_id)
         if before is not None and before.deck and before.deck != note.deck:
             moves.append(_moved_warning(note, before.deck))
     removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in seen]
     types, changed_types = _stamp_notetypes(lock, now)
-    warnings = moves + _rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed})
+    warnings = [
+        *renumbered,
+        *moves,
+        *_rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed}),
+        *_swap_warnings(notes, updated, old),
+    ]
     if lock.deck and lock.deck != deck_name:
         warnings.insert(
             0,
@@ -209,3 +217,64 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
                 )
             )
     return warnings
+
+
+def _renumbered(note: NoteSpec, clozes: dict[str, int], before: LockedNote) -> list[Problem]:
+    """A phrase whose number in the lock another phrase of the card has too (a lock
+    merged from two branches that each added a phrase) got a new one: say which."""
+    warnings = []
+    for key, number in clozes.items():
+        old = before.clozes.get(key, before.retired.get(key))
+        if old is None or old == number:
+            continue
+        other = next((k for k, n in clozes.items() if n == old), "")
+        warnings.append(
+            warning(
+                note.location,
+                f"card `{note.card_id}`: quotedeck.lock gave `{key}` cloze number {old}, "
+                f"which `{other}` has too; `{key}` gets number {number}",
+                "a merge of two branches that each added a phrase does this: commit the lock this build writes",
+            )
+        )
+    return warnings
+
+
+def _swap_warnings(notes: list[NoteSpec], updated: list[str], old: dict[str, LockedNote]) -> list[Problem]:
+    """Two cards whose quotes and prompts each moved to the other's id (their `id:` lines
+    swapped, most likely): in Anki each card keeps its reviews under its id."""
+    if len(updated) < 2:
+        return []
+    by_id = {note.card_id: note for note in notes}
+    moved = {card_id: by_id[card_id] for card_id in updated if not _looks_like(by_id[card_id], old[card_id])}
+    if len(moved) < 2:
+        return []
+    was: dict[str, list[str]] = {}  # a quote's digest, a prompt -> the moved cards that had it
+    for card_id in moved:
+        for value in (old[card_id].quote_digest, old[card_id].prompt):
+            if value:
+                was.setdefault(value, []).append(card_id)
+    warnings: list[Problem] = []
+    paired: set[str] = set()
+    for card_id, note in moved.items():
+        for other in [*was.get(note.quote_digest, []), *was.get(note.prompt, [])]:
+            if {card_id, other} & paired or other == card_id or note.kind != moved[other].kind:
+                continue
+            if _looks_like(moved[other], old[card_id]):
+                paired |= {card_id, other}
+                warnings.append(
+                    warning(
+                        note.location,
+                        f"cards `{card_id}` and `{other}` swapped quotes and prompts: Anki keeps a card's "
+                        "reviews under its id, so each would take over the other's history",
+                        f"swap their `id:` lines back: `id: {other}` on this card, `id: {card_id}` on the other",
+                    )
+                )
+                break
+    return warnings
+
+
+def _looks_like(note: NoteSpec, before: LockedNote) -> bool:
+    """Whether `note` has the quote or the prompt the lock kept for `before`."""
+    return (bool(before.quote_digest) and before.quote_digest == note.quote_digest) or (
+        bool(before.prompt) and before.prompt == note.prompt
+    )
