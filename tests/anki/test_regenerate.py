@@ -40,7 +40,7 @@ cards:
     definition: The place in the heart where the Creator is found.
     quote: "That point is the innermost point, where the Creator is found."
     extra: First extra.
-  - question: What does the Light give to the one who asks?
+  - question: What does the Light give, and to whom?
     answer: A new force.
     quote: "The Light gives a new force to the one who asks."
     cloze: [a new force, the one who asks]

@@ -55,9 +55,13 @@ def test_case_and_spelling_matter() -> None:
     assert 85 <= miss.similarity < 100
 
 
-def test_elision_must_stay_in_one_paragraph_and_in_order() -> None:
+def test_elision_across_paragraphs_is_found_as_a_plain_quote_is_but_must_stay_in_order() -> None:
     across = find_quote("First paragraph … Third paragraph", TEXT)
-    assert isinstance(across, QuoteMiss) and "different paragraphs" in across.reason
+    assert isinstance(across, QuoteMatch) and (across.paragraph, across.last_paragraph) == (1, 3)
+    plain = find_quote("One two. Third paragraph", TEXT)
+    assert isinstance(plain, QuoteMatch) and (plain.paragraph, plain.last_paragraph) == (2, 3)
+    within = find_quote("Second paragraph … four", TEXT)
+    assert isinstance(within, QuoteMatch) and within.paragraph == within.last_paragraph == 2
     reversed_ = find_quote("three four … Second paragraph", TEXT)
     assert isinstance(reversed_, QuoteMiss) and "another order" in reversed_.reason
 

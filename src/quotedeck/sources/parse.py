@@ -323,6 +323,8 @@ class _CardFile:
             location=reader.at(node),
             id_location=reader.at(id_node),
             quote_location=reader.at(keys["quote"]),
+            prompt_location=reader.at(keys[prompt_key]),
+            response_location=reader.at(keys[response_key]),
         )
 
     def _card_id(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[str | None, Node]:
