@@ -155,7 +155,12 @@ def check(
         raise SourceProblems(problems)
     problems += lint_cards(card for f in files for card in f.verified)
     notes = [
-        build_note(card, number_phrases(card.phrases, lock.numbers(card.card.id)), deck.name, deck.tags)
+        build_note(
+            card,
+            number_phrases(card.phrases, lock.numbers(card.card.id), lock.live_numbers(card.card.id)),
+            deck.name,
+            deck.tags,
+        )
         for f in files
         for card in f.verified
     ]

@@ -122,8 +122,9 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
             # The same numbers for the same phrases (nearly every note) retire none.
             if before.retired or (clozes != before.clozes and any(key not in clozes for key in before.clozes)):
                 retired = dict(before.retired)
+                numbers = set(clozes.values())
                 for key, ordinal in before.clozes.items():
-                    if key not in clozes:
+                    if key not in clozes and ordinal not in numbers:  # else it was reworded: its card lives on
                         retired[key] = ordinal
                         removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
                 for key in clozes:
@@ -205,7 +206,8 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
                     note.location,
                     f"card `{card_id}` looks like the removed card `{best[1]}`; "
                     f"in Anki its reviews stay with `{best[1]}` and it starts anew",
-                    f"to keep its history, add `id: {best[1]}` to this card",
+                    f"to keep its history, add `id: {best[1]}` to this card "
+                    "(`quotedeck fix` writes out every card's id, so that rewording never changes one)",
                 )
             )
     return warnings

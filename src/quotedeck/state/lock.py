@@ -66,6 +66,11 @@ class Lock:
             return {}
         return {**locked.retired, **locked.clozes} if locked.retired else locked.clozes
 
+    def live_numbers(self, card_id: str) -> dict[str, int]:
+        """The cloze numbers of the phrases the card's note had at the last build, by phrase key."""
+        locked = self.notes.get(card_id)
+        return locked.clozes if locked is not None else {}
+
     def to_json(self) -> str:
         """The lock as `json.dumps(indent=1, sort_keys=True, ensure_ascii=False)` writes it."""
         return self.dump().decode()
