@@ -294,7 +294,9 @@ class _CardFile:
         also = reader.texts(keys["also"]) if "also" in keys else ()
         tags = reader.tags(keys["tags"]) if "tags" in keys else ()
         extra = reader.text(keys["extra"]) if "extra" in keys else ""
-        phrases = self._phrases(keys.get("cloze"), prompt, keys[prompt_key])
+        # A question without `cloze:` is reported missing once; its question is no phrase to look for.
+        no_cloze = kind is Kind.QUESTION and "cloze" not in keys
+        phrases = None if no_cloze else self._phrases(keys.get("cloze"), prompt, keys[prompt_key])
         card_id, id_node = self._card_id(keys.get("id"), prompt, keys[prompt_key])
         if (
             prompt is None
