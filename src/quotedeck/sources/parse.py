@@ -16,6 +16,7 @@ from quotedeck.sources.yamlnodes import (
     Node,
     ScalarNode,
     SequenceNode,
+    load_card_file,
     load_yaml,
     node_location,
 )
@@ -218,9 +219,9 @@ class _CardFile:
         self.problems = problems
 
     def parse(self) -> list[Card]:
-        node = load_yaml(self.path)
-        if isinstance(node, Problem):
-            self.problems.append(node)
+        node, problems, set_aside = load_card_file(self.path)
+        self.problems.extend(problems)
+        if node is None:
             return []
         keys = self.reader.mapping(node, FILE_KEYS, required=("source", "cards"))
         if keys is None:
@@ -243,7 +244,8 @@ class _CardFile:
             return []
         if not cards_node.value:
             self.reader.fail(cards_node, "the list of cards is empty", "add a card, or delete the file")
-        cards = [self._card(item, deck, tags or (), source) for item in cards_node.value]
+        items = [item for item in cards_node.value if self.reader.at(item).line not in set_aside]
+        cards = [self._card(item, deck, tags or (), source) for item in items]
         return [card for card in cards if card is not None] if source else []
 
     def _source(self, node: Node) -> SourceRef | None:
