@@ -15,6 +15,7 @@ from rapidfuzz import fuzz
 from quotedeck.model import Kind, PhraseSpans, VerifiedCard
 from quotedeck.problems import Location, Problem, warning
 from quotedeck.verify.cloze import phrase_key, phrase_spans
+from quotedeck.verify.texts import straighten_quotes
 
 # What a phone shows of a quote without scrolling, beside the prompt and the
 # buttons, at the templates' type size (see the README's "Weak cards").
@@ -89,12 +90,14 @@ def _visible(quote: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 def gives_away(phrase: str, text: str) -> bool:
     """Whether `text` holds `phrase`, whole (as words) or nearly."""
-    if phrase_spans(phrase, text):
+    folded = straighten_quotes(" ".join(phrase.lower().split()))
+    haystack = straighten_quotes(" ".join(text.lower().split()))
+    # Whole words need the letters in a row: most texts are ruled out without a pattern.
+    if folded in haystack and phrase_spans(phrase, text):
         return True
-    folded = " ".join(phrase.casefold().split())
     if len(folded) < FUZZY_FROM:
         return False
-    return fuzz.partial_ratio(folded, text.casefold(), score_cutoff=GIVEAWAY_SIMILARITY) > 0
+    return fuzz.partial_ratio(folded, haystack, score_cutoff=GIVEAWAY_SIMILARITY) > 0
 
 
 def _giveaways(verified: VerifiedCard, spans: PhraseSpans) -> list[Problem]:
