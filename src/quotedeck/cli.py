@@ -27,6 +27,7 @@ from quotedeck.state.changes import ChangeReport
 T = TypeVar("T")
 
 SOURCE = click.argument("source", default="cards_source", type=click.Path(path_type=Path, file_okay=False))
+STRICT = click.option("--strict", is_flag=True, help="Treat every warning as an error (for CI).")
 JOBS = click.option(
     "-j",
     "--jobs",
@@ -64,9 +65,17 @@ def _stop(_signal: int, _frame: object) -> None:
 @click.option("--locked", is_flag=True, help="Fail instead of updating quotedeck.lock (for CI).")
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
 @click.option("--watch", is_flag=True, help="Rebuild whenever a source file is saved (Ctrl-C stops).")
+@STRICT
 @JOBS
 def build_command(
-    source: Path, out: Path | None, dry_run: bool, locked: bool, as_json: bool, watch: bool, jobs: int | None
+    source: Path,
+    out: Path | None,
+    dry_run: bool,
+    locked: bool,
+    as_json: bool,
+    watch: bool,
+    strict: bool,
+    jobs: int | None,
 ) -> None:
     """Build the Anki package from SOURCE (default: ./cards_source).
 
@@ -84,7 +93,9 @@ def build_command(
     def once() -> None:
         report = _run(
             lambda: _with_progress(
-                lambda bar: fast.build(source, out, dry_run=dry_run, locked=locked, progress=bar, jobs=jobs)
+                lambda bar: fast.build(
+                    source, out, dry_run=dry_run, locked=locked, progress=bar, jobs=jobs, strict=strict
+                )
             )
         )
         _print_warnings(report.warnings)
@@ -128,15 +139,21 @@ def source_changes(source: Path, stop: threading.Event | None = None) -> Iterato
 
 @main.command()
 @SOURCE
+@STRICT
 @JOBS
-def check(source: Path, jobs: int | None) -> None:
+def check(source: Path, strict: bool, jobs: int | None) -> None:
     """Check SOURCE (default: ./cards_source) as `build` would; write nothing.
+
+    Besides mistakes, it warns of weak cards: a front that gives the hidden
+    phrase away, a hint that repeats the quote, a quote too long for a phone,
+    the same phrase hidden twice in the same quote, a quote across paragraphs.
 
     \b
     Example:
       quotedeck check
+      quotedeck check --strict     # warnings fail too, for CI
     """
-    _say_checked(source, _run(lambda: fast.check(source, jobs=jobs)))
+    _say_checked(source, _run(lambda: fast.check(source, jobs=jobs, strict=strict)))
 
 
 def _say_checked(source: Path, checked: Checked) -> None:

@@ -58,6 +58,8 @@ class Card(NamedTuple):
     location: Location  # the card's first key
     id_location: Location  # the `id:` value, or the term/question it derives from
     quote_location: Location
+    prompt_location: Location  # the term or question
+    response_location: Location  # the definition or answer
 
 
 @dataclass(frozen=True)

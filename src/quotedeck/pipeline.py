@@ -10,17 +10,18 @@ through `check_files`, the one step whose work grows with the deck.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotedeck.errors import LockOutdated, SourceProblems
+from quotedeck.lint.weak import lint_cards
 from quotedeck.model import DeckInfo, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
 from quotedeck.output.build_lock import one_build_at_a_time
 from quotedeck.output.writing import write_outputs
-from quotedeck.problems import Location, Problem
+from quotedeck.problems import Location, Problem, Severity
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.sources.ids import slugify
 from quotedeck.sources.parse import check_cards, parse_card_file, parse_deck
@@ -126,10 +127,12 @@ def check(
     now: int | None = None,
     check_files: CheckFiles = check_one_by_one,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> Checked:
     """Everything `build` checks, without writing; raises SourceProblems on any error.
 
-    `folder` is the listing of `source`, when the caller has made it already.
+    `folder` is the listing of `source`, when the caller has made it already;
+    `strict` makes every warning an error (for CI).
     """
     folder = folder or list_sources(source)
     problems = list(folder.problems)
@@ -153,6 +156,7 @@ def check(
     problems += [p for f in files for p in f.verify_problems]
     if deck is None or any(p.is_error for p in problems):
         raise SourceProblems(problems)
+    problems += lint_cards(card for f in files for card in f.verified)
     notes = [
         build_note(card, number_phrases(card.phrases, lock.numbers(card.card.id)), deck.name, deck.tags)
         for f in files
@@ -160,6 +164,8 @@ def check(
     ]
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
+    if strict and (problems or the_plan.warnings):
+        raise SourceProblems(strictly([*problems, *the_plan.warnings]))
     cited = dict(pair for f in files for pair in f.texts)
     return Checked(
         folder=folder,
@@ -172,6 +178,11 @@ def check(
     )
 
 
+def strictly(warnings: Iterable[Problem]) -> list[Problem]:
+    """Warnings as errors, as `--strict` wants them."""
+    return [replace(p, severity=Severity.ERROR) for p in warnings]
+
+
 def build(
     source: Path,
     out: Path | None = None,
@@ -182,24 +193,37 @@ def build(
     now: int | None = None,
     check_files: CheckFiles = check_one_by_one,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """Check the sources, then write the package and the lock; `progress` hears of each step."""
     with one_build_at_a_time(source):
-        return _build(source, out, dry_run, locked, folder, now, check_files, progress)
+        return _build(
+            source,
+            out,
+            dry_run=dry_run,
+            locked=locked,
+            folder=folder,
+            now=now,
+            check_files=check_files,
+            progress=progress,
+            strict=strict,
+        )
 
 
 def _build(
     source: Path,
     out: Path | None,
+    *,
     dry_run: bool,
     locked: bool,
     folder: SourceFolder | None,
     now: int | None,
     check_files: CheckFiles,
     progress: Progress | None,
+    strict: bool,
 ) -> BuildReport:
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
-    checked = check(source, folder=folder, now=now, check_files=check_files, progress=steps)
+    checked = check(source, folder=folder, now=now, check_files=check_files, progress=steps, strict=strict)
     the_plan = checked.plan
     output = out or default_output(source, checked.deck.name)
     if locked and the_plan.report.has_changes:

@@ -40,7 +40,7 @@ cards:
     definition: The place in the heart where the Creator is found.
     quote: "That point is the innermost point, where the Creator is found."
     extra: First extra.
-  - question: What does the Light give to the one who asks?
+  - question: What does the Light give, and to whom?
     answer: A new force.
     quote: "The Light gives a new force to the one who asks."
     cloze: [a new force, the one who asks]
@@ -213,7 +213,8 @@ def test_a_renamed_card_is_noticed_with_the_line_to_add(
     assert result.stderr.splitlines() == [
         "cards_source/sample.yaml:14:5: warning: card `bottom-of-the-heart` looks like the removed card "
         "`the-bottom-of-the-heart`; in Anki its reviews stay with `the-bottom-of-the-heart` and it starts anew",
-        "    hint: to keep its history, add `id: the-bottom-of-the-heart` to this card",
+        "    hint: to keep its history, add `id: the-bottom-of-the-heart` to this card "
+        "(`quotedeck fix` writes out every card's id, so that rewording never changes one)",
     ]
     edit(source, "light-gives", "light-gives-force")
     result = CliRunner().invoke(main, ["build"])
@@ -241,9 +242,75 @@ def test_a_card_with_a_new_name_and_the_same_quote_is_noticed(
     assert result.exit_code == 0
     assert (
         result.stderr.splitlines()[-1]
-        == "    hint: to keep its history, add `id: the-bottom-of-the-heart` to this card"
+        == "    hint: to keep its history, add `id: the-bottom-of-the-heart` to this card "
+        "(`quotedeck fix` writes out every card's id, so that rewording never changes one)"
     )
     assert json.loads(lock_path.read_text(encoding="utf-8"))["version"] == 2
+
+
+def _reviewed(col: object, card_id: str) -> dict[int, int]:
+    """The Anki card ids of a note, by cloze number (from 1)."""
+    from anki.collection import Collection
+
+    assert isinstance(col, Collection)
+    guid = next(g for g, n in notes_by_guid(col).items() if n.fields["Id"] == card_id)
+    note_id = notes_by_guid(col)[guid].note_id
+    return {c.ord + 1: c.id for c in cards(col) if c.nid == note_id}
+
+
+def test_a_renamed_term_keeps_its_card_and_reviews_once_the_warning_is_followed(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user trial's trap: `software patents` -> `patents`, then `id:` added as the warning says."""
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["build"]).exit_code == 0
+    with fresh_collection() as col:
+        import_apkg(col, source.parent / "build" / "test-deck.apkg")
+        (card,) = _reviewed(col, "the-bottom-of-the-heart").values()
+        review(col, card, ease=4)
+        history = card_history(col)
+        assert history[card].reps == 1 and history[card].ivl > 0
+
+        edit(source, "term: the bottom of the heart", "term: bottom of the heart")
+        warned = CliRunner().invoke(main, ["build", "--dry-run"])
+        assert "add `id: the-bottom-of-the-heart` to this card" in warned.stderr
+        edit(source, "term: bottom of the heart", "term: bottom of the heart\n    id: the-bottom-of-the-heart")
+        result = CliRunner().invoke(main, ["build"])
+        assert (result.exit_code, result.stderr) == (0, "")
+        assert "cloze removed" not in result.stdout
+        import_apkg(col, source.parent / "build" / "test-deck.apkg")
+        assert _reviewed(col, "the-bottom-of-the-heart") == {1: card}  # no second card
+        note = next(n for n in notes_by_guid(col).values() if n.fields["Id"] == "the-bottom-of-the-heart")
+        assert note.fields["Quote"] == "It’s called the {{c1::bottom of the heart}}."
+        assert card_history(col) == history  # the same card, its reps and interval
+
+
+def test_a_phrase_edited_in_place_keeps_its_card_and_a_removed_one_empties_its_own(source: Path) -> None:
+    first = build(source, now=T0)
+    with fresh_collection() as col:
+        import_apkg(col, first.output)
+        by_number = _reviewed(col, "light-gives")
+        review(col, by_number[1], ease=4)  # "a new force"
+        review(col, by_number[2], ease=1)  # "the one who asks"
+        history = card_history(col)
+
+        # A word dropped from one phrase, the other left alone.
+        edit(source, "cloze: [a new force, the one who asks]", "cloze: [new force, the one who asks]")
+        second = build(source, now=T0 + DAY)
+        assert second.changes.removed_clozes == ()
+        import_apkg(col, second.output)
+        note = next(n for n in notes_by_guid(col).values() if n.fields["Id"] == "light-gives")
+        assert note.fields["Quote"] == "The Light gives a {{c1::new force}} to {{c2::the one who asks}}."
+        assert _reviewed(col, "light-gives") == by_number
+        assert card_history(col) == history
+
+        # A phrase removed while an unlike one is added: the old card empties, the new one starts.
+        edit(source, "cloze: [new force, the one who asks]", "cloze: [The Light, the one who asks]")
+        third = build(source, now=T0 + 2 * DAY)
+        assert [(c.phrase, c.ordinal) for c in third.changes.removed_clozes] == [("new force", 1)]
+        import_apkg(col, third.output)
+        note = next(n for n in notes_by_guid(col).values() if n.fields["Id"] == "light-gives")
+        assert note.fields["Quote"] == "{{c3::The Light}} gives a new force to {{c2::the one who asks}}."
 
 
 def test_a_removed_card_is_listed_with_how_to_find_it_in_anki(

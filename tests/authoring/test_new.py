@@ -33,7 +33,8 @@ def test_new_deck_builds_at_once(text: Path, tmp_path: Path) -> None:
     cards = (tmp_path / "my_deck" / "on-hearts.yaml").read_text(encoding="utf-8")
     # The first sentence after the title, its first longest word hidden.
     assert "    quote: The “human” heart holds a point.\n    cloze: human\n" in cards
-    assert "  # - term: human\n" in cards and "  # - question: " in cards
+    # The commented examples hide other words: uncommented, no two cards ask the same.
+    assert "  # - term: heart\n" in cards and "  #   cloze: [holds]\n" in cards
     code, out, err = run("build", "my_deck")
     assert (code, err) == (0, "")
     assert out.splitlines()[1:] == ["Changes: 1 added, 0 updated, 0 unchanged, 0 removed", "  added: first-sentence"]

@@ -48,6 +48,16 @@ def test_missing_required_keys(tmp_path: Path) -> None:
     ]
 
 
+def test_a_question_without_cloze_is_one_mistake(tmp_path: Path) -> None:
+    """Not a second error for its question, looked for in the quote as if it were a phrase."""
+    cards = HEAD + "  - question: Where is the point?\n    answer: x\n    quote: That point is the innermost point\n"
+    assert errors(tmp_path, cards) == [
+        "cards_source/sample.yaml:5:5: error: missing key `cloze`",
+        "    hint: add `cloze: …`",
+        END,
+    ]
+
+
 def test_missing_source(tmp_path: Path) -> None:
     assert errors(tmp_path, "cards:\n" + CARD) == [
         "cards_source/sample.yaml:1:1: error: missing key `source`",

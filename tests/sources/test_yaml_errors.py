@@ -18,7 +18,7 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 def test_syntax_error_at_the_parsers_line_and_column(tmp_path: Path) -> None:
     cards = HEAD + "  - term: the point: of it\n    definition: x\n    quote: y\n"
     assert errors(tmp_path, cards) == [
-        "cards_source/sample.yaml:5:20: error: invalid YAML: mapping values are not allowed in this context",
+        "cards_source/sample.yaml:5:20: error: invalid YAML: a `: ` inside text that is not in quotes",
         '    hint: put text that contains ": " in double quotes',
         "1 error(s); nothing was written",
     ]
@@ -37,11 +37,53 @@ def test_unclosed_list_names_where_it_was_opened(tmp_path: Path) -> None:
 def test_unclosed_quotes_name_where_they_were_opened(tmp_path: Path) -> None:
     cards = HEAD + '  - term: "the innermost point\n'
     assert errors(tmp_path, cards) == [
-        "cards_source/sample.yaml:6:1: error: invalid YAML: while scanning a quoted scalar, "
-        "found unexpected end of stream",
-        "    hint: the quotes opened at line 5, column 11 are not closed",
+        'cards_source/sample.yaml:5:11: error: invalid YAML: the quote `"` opened here is not closed on its line',
+        '    hint: end the value with `"` (a `"` inside it is written `\\"`)',
         "1 error(s); nothing was written",
     ]
+
+
+def test_an_unclosed_quote_that_a_later_quote_closes_is_found_where_it_opens(tmp_path: Path) -> None:
+    """libyaml reads on to the next `"` and stumbles lines below; the mistake is where the quote opened."""
+    cards = HEAD + '  - term: x\n    definition: "The place\n    quote: "That point"\n    also: y\n'
+    assert errors(tmp_path, cards)[0] == (
+        'cards_source/sample.yaml:6:17: error: invalid YAML: the quote `"` opened here is not closed on its line'
+    )
+
+
+@pytest.mark.parametrize(
+    ("card", "where", "spaces"),
+    [
+        ("  - term: x\n    definition: x\n     quote: y\n", "7:6", "5 spaces, the line above 4"),
+        ("  - term: x\n   definition: x\n    quote: y\n", "6:4", "3 spaces, the line above 4"),
+    ],
+)
+def test_a_key_indented_wrongly_is_said_so(tmp_path: Path, card: str, where: str, spaces: str) -> None:
+    assert errors(tmp_path, HEAD + card) == [
+        f"cards_source/sample.yaml:{where}: error: invalid YAML: this key is indented {spaces}",
+        "    hint: line the keys of a card up under its first key (the one after `- `)",
+        "1 error(s); nothing was written",
+    ]
+
+
+def test_every_broken_card_is_reported_and_the_others_are_checked(tmp_path: Path) -> None:
+    """A syntax error sets its card aside: the other cards of the file, and the other files, are checked."""
+    broken = (
+        HEAD
+        + '  - term: a\n    definition: "x\n    quote: y\n'
+        + CARD
+        + "  - term: b\n    definition: a: b\n    quote: y\n"
+        + "  - term: c\n    definition: x\n    quote: not in the text\n"
+    )
+    other = HEAD + "  - term: d\n    definition: x\n    quote: nor this\n"
+    lines = errors(tmp_path, {"a.yaml": broken, "b.yaml": other})
+    assert [line.split(": error: ")[0] for line in lines if ": error: " in line] == [
+        "cards_source/a.yaml:6:17",
+        "cards_source/a.yaml:12:18",
+        "cards_source/a.yaml:16:12",
+        "cards_source/b.yaml:7:12",
+    ]
+    assert lines[-1] == "4 error(s); nothing was written"
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,27 @@ def find_deletions(
     """The phrases found in the quote, numbered as `ordinals` says."""
     spans, problems = find_phrases(quote, found)
     return [Deletion(ordinals[p.key], p.phrase, p.spans, p.key) for p in spans], problems
+
+
+@pytest.mark.parametrize(
+    ("keys", "live", "expected"),
+    [
+        (["patents"], {"software patents": 1}, {"patents": 1}),  # a term renamed
+        (["the light"], {"a new force": 1}, {"the light": 1}),  # the one blank of a card reworded
+        (["new force", "the one who asks"], {"a new force": 1, "the one who asks": 2}, {"new force": 1}),
+        (["the light", "the one who asks"], {"a new force": 1, "the one who asks": 2}, {"the light": 3}),
+        (["innermost point", "a point"], {"inermost point": 1, "the point": 2}, {"innermost point": 1, "a point": 2}),
+    ],
+)
+def test_a_reworded_phrase_takes_the_number_of_the_one_it_replaces(
+    keys: list[str], live: dict[str, int], expected: dict[str, int]
+) -> None:
+    numbers = assign_ordinals(keys, live, live)
+    assert {key: numbers[key] for key in expected} == expected
+    assert len(set(numbers.values())) == len(numbers)
+
+
+def test_a_retired_phrase_is_never_taken_for_a_reworded_one() -> None:
+    retired = {"a new force": 1}
+    assert assign_ordinals(["the light"], {"the one who asks": 2}, retired) == {"the light": 2}
+    assert assign_ordinals(["the light"], {"x": 3, "the one who asks": 2}, retired) == {"the light": 4}

@@ -74,7 +74,8 @@ def test_a_quote_cut_inside_a_word_never_verifies_there(data: st.DataObject, raw
         i for i in range(len(normalized)) if normalized.startswith(quote, i) and _whole(normalized, i, i + len(quote))
     ]
     if whole:
-        assert match == QuoteMatch(text.paragraph_at(whole[0]), whole[0])
+        paragraph = text.paragraph_at(whole[0])
+        assert match == QuoteMatch(paragraph, whole[0], text.paragraph_at(whole[0] + len(quote) - 1))
     else:
         assert isinstance(match, QuoteMiss), match
         assert "inside the word" in match.reason

@@ -56,9 +56,13 @@ def test_case_and_spelling_matter() -> None:
     assert 85 <= miss.similarity < 100
 
 
-def test_elision_must_stay_in_one_paragraph_and_in_order() -> None:
+def test_elision_across_paragraphs_is_found_as_a_plain_quote_is_but_must_stay_in_order() -> None:
     across = find_quote("First paragraph … Third paragraph", TEXT)
-    assert isinstance(across, QuoteMiss) and "different paragraphs" in across.reason
+    assert isinstance(across, QuoteMatch) and (across.paragraph, across.last_paragraph) == (1, 3)
+    plain = find_quote("One two. Third paragraph", TEXT)
+    assert isinstance(plain, QuoteMatch) and (plain.paragraph, plain.last_paragraph) == (2, 3)
+    within = find_quote("Second paragraph … four", TEXT)
+    assert isinstance(within, QuoteMatch) and within.paragraph == within.last_paragraph == 2
     reversed_ = find_quote("three four … Second paragraph", TEXT)
     assert isinstance(reversed_, QuoteMiss) and "another order" in reversed_.reason
 
@@ -141,14 +145,14 @@ def test_quotes_at_word_boundaries_and_punctuation_edges_are_found(quote: str) -
 
 def test_a_later_whole_word_occurrence_is_found_after_one_inside_a_word() -> None:
     text = parse_text(Path("t.txt"), "Women are equal. Then men are equal too.\n")
-    assert find_quote("men are equal", text) == QuoteMatch(1, 22)
+    assert find_quote("men are equal", text) == QuoteMatch(1, 22, 1)
 
 
 @pytest.mark.parametrize(("text_form", "quote_form"), [("NFD", "NFC"), ("NFC", "NFD"), ("NFD", "NFD")])
 def test_accents_composed_or_not_match(text_form: str, quote_form: str) -> None:
     text = parse_text(Path("t.txt"), unicodedata.normalize(text_form, "Buenos días, señor.\n\nHasta mañana.\n"))
     assert text.decomposed == (text_form == "NFD")
-    assert find_quote(unicodedata.normalize(quote_form, "Hasta mañana."), text) == QuoteMatch(2, 20)
+    assert find_quote(unicodedata.normalize(quote_form, "Hasta mañana."), text) == QuoteMatch(2, 20, 2)
     miss = find_quote(unicodedata.normalize(quote_form, "Hasta man"), text)  # not `ma` and `n` of `mañana`
     assert isinstance(miss, QuoteMiss)
     assert miss.reason.startswith("the quote differs from the text: it has `man` where the text has `mañana.`")
@@ -174,7 +178,7 @@ def test_hebrew_points_belong_to_their_word() -> None:
     assert isinstance(miss, QuoteMiss) and miss.reason == "the quote starts inside the word `הַכֹּל`"
     ends = find_quote("הַכֹּל בְּיָדֵי שָׁ", text)  # the last letter without its points
     assert isinstance(ends, QuoteMiss) and ends.reason == "the quote ends inside the word `שָׁמַיִם`"
-    assert find_quote("הַכֹּל בְּיָדֵי", text) == QuoteMatch(1, 0)
+    assert find_quote("הַכֹּל בְּיָדֵי", text) == QuoteMatch(1, 0, 1)
 
 
 WORDS = [f"w{i}" for i in range(120_000)]
@@ -212,5 +216,5 @@ def test_an_elided_quote_of_many_parts_is_explained_by_the_part_where_it_stops(
 
 
 def test_an_elided_quote_of_many_parts_is_found() -> None:
-    assert find_quote(" … ".join(PARTS), LONG) == QuoteMatch(1, 0)
-    assert find_quote(" … ".join(["w3 w1", "w118002."]), LONG) == QuoteMatch(2, LONG.paragraph_starts[1])
+    assert find_quote(" … ".join(PARTS), LONG) == QuoteMatch(1, 0, 1)
+    assert find_quote(" … ".join(["w3 w1", "w118002."]), LONG) == QuoteMatch(2, LONG.paragraph_starts[1], 2)

@@ -270,14 +270,37 @@ def test_elision_out_of_order_shows_the_order_in_the_text(tmp_path: Path) -> Non
     ]
 
 
-def test_elision_across_paragraphs_names_each_paragraph(tmp_path: Path) -> None:
-    assert errors(tmp_path, card("The Light gives a new force … where the Creator is found")) == [
-        "cards_source/sample.yaml:7:12: error: the parts around the ellipsis are in different paragraphs; "
-        "an elided quote must stay in one paragraph (texts/sample.txt)",
-        "    hint: the text has “The Light gives a new force” in paragraph 1, "
-        "“where the Creator is found” in paragraph 2",
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "The Light gives a new force … where the Creator is found",
+        '"Light answers “from above.” The human heart holds a point. That point is the innermost point,"',
+    ],
+)
+def test_a_quote_across_paragraphs_elided_or_plain_is_found_with_one_warning(tmp_path: Path, quote: str) -> None:
+    write_source(tmp_path, card(quote, "the Creator" if "…" in quote else "innermost point"), {"sample.txt": TEXT})
+    assert run("check", "cards_source") == (
+        0,
+        "OK: 1 notes, 1 cards in cards_source, every quote found\n",
+        "cards_source/sample.yaml:7:12: warning: the quote runs across a paragraph break (paragraphs 1 to 2); "
+        "the card cites paragraph 1\n"
+        "    hint: quote from one paragraph, or make a card for each\n",
+    )
+
+
+def test_parts_of_an_elided_quote_out_of_order_across_paragraphs(tmp_path: Path) -> None:
+    assert errors(tmp_path, card("where the Creator is found … The Light gives a new force")) == [
+        "cards_source/sample.yaml:7:12: error: the parts around the ellipsis appear in another order in the text "
+        "(texts/sample.txt)",
+        "    hint: the text has “where the Creator is found” in paragraph 2, "
+        "“The Light gives a new force” in paragraph 1",
         END,
     ]
+
+
+def test_the_closest_passage_never_runs_into_a_paragraph_it_does_not_cite(tmp_path: Path) -> None:
+    lines = errors(tmp_path, card('"Light answers “from abov.” The human heart holds a point."'))
+    assert lines[1] == "    hint: closest passage (paragraph 2, 69% similar): “The human heart holds a point.”"
 
 
 def test_elided_part_with_a_typo(tmp_path: Path) -> None:

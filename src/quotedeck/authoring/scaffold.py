@@ -86,6 +86,7 @@ def deck_name(first_line: str, path: Path) -> str:
 class _Quote:
     text: str  # as the text has it, whitespace collapsed
     hidden: str  # its longest word
+    others: tuple[str, str]  # the next longest, for the commented examples (so that no two ask the same)
 
 
 def _first_sentence(view: TextView, first_line: str) -> _Quote | None:
@@ -104,12 +105,15 @@ def _first_sentence(view: TextView, first_line: str) -> _Quote | None:
             sentence = view.passage(start, cut)
             words = _LETTERS.findall(sentence)
             if len(sentence.split()) >= 2 and words:
-                return _Quote(sentence, max(words, key=len))
+                longest = sorted(dict.fromkeys(words), key=len, reverse=True)
+                spare = [*longest[1:3], longest[0], longest[0]]
+                return _Quote(sentence, longest[0], (spare[0], spare[1]))
     return None
 
 
 def card_file_text(text_path: str, title: str, quote: _Quote) -> str:
     q, word = scalar(quote.text), scalar(quote.hidden)
+    term, phrase = (scalar(other) for other in quote.others)
     return f"""\
 source:
   text: {scalar(text_path)}
@@ -124,7 +128,7 @@ cards:
     id: {EXAMPLE_ID}
 
   # A term card hides its term in the quote; the front shows the definition.
-  # - term: {word}
+  # - term: {term}
   #   definition: What the term means, in your words.
   #   quote: {q}
 
@@ -132,6 +136,6 @@ cards:
   # - question: What does the text say first?
   #   answer: Your answer.
   #   quote: {q}
-  #   cloze: [{word}]
+  #   cloze: [{phrase}]
   #   id: what-it-says-first
 """

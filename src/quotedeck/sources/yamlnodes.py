@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 import yaml
 from yaml.events import (
@@ -59,7 +59,16 @@ MAX_VALUES = 2_000_000
 # Card files are written by hand; a bigger one is a mistake, and parsing it would stall the build.
 MAX_YAML_BYTES = 16 * 2**20
 
-__all__ = ["MappingNode", "Node", "ScalarNode", "SequenceNode", "load_yaml", "node_location"]
+__all__ = [
+    "MappingNode",
+    "Node",
+    "Recovered",
+    "ScalarNode",
+    "SequenceNode",
+    "load_card_file",
+    "load_yaml",
+    "node_location",
+]
 
 
 class _Position(Protocol):
@@ -135,6 +144,73 @@ def load_yaml(path: Path) -> MappingNode | Problem:
     text = read_utf8(path, max_bytes=MAX_YAML_BYTES)
     if isinstance(text, Problem):
         return text
+    return _load_text(path, text)
+
+
+# A card file's list of cards, and each card in it: `cards:` at the margin, `- ` items below.
+_CARDS_KEY = re.compile(r"cards\s*:\s*(#.*)?")
+_ITEM = re.compile(r"( *)-(\s|$)")
+# How many broken cards of one file are set aside before the file is given up.
+_MOST_SET_ASIDE = 100
+
+
+class Recovered(NamedTuple):
+    """A card file read around its syntax errors: the tree without the broken cards (None when
+    nothing could be read), every syntax error, and the lines of each card set aside."""
+
+    node: MappingNode | None
+    problems: tuple[Problem, ...]
+    set_aside: frozenset[int]  # 1-based first lines of the cards left out
+
+
+def load_card_file(path: Path) -> Recovered:
+    """As load_yaml, but a syntax error inside one card of `cards:` sets that card aside and the
+    rest of the file is read: every broken card is reported in one run."""
+    text = read_utf8(path, max_bytes=MAX_YAML_BYTES)
+    if isinstance(text, Problem):
+        return Recovered(None, (text,), frozenset())
+    lines = YAML_LINE_BREAK.split(text)
+    problems: list[Problem] = []
+    set_aside: set[int] = set()
+    while True:
+        loaded = _load_text(path, text)
+        if not isinstance(loaded, Problem):
+            return Recovered(loaded, tuple(problems), frozenset(set_aside))
+        problems.append(loaded)
+        card = _card_lines(lines, loaded.location.line - 1) if loaded.message.startswith("invalid YAML") else None
+        if card is None or len(set_aside) >= _MOST_SET_ASIDE:
+            return Recovered(None, tuple(problems), frozenset(set_aside))
+        first, end = card
+        # The card's lines blanked (its dash kept, so that the list stays a list): lines keep their numbers.
+        lines[first:end] = [lines[first][: lines[first].index("-") + 1]] + [""] * (end - first - 1)
+        set_aside.add(first + 1)
+        text = "\n".join(lines)
+
+
+def _card_lines(lines: list[str], line: int) -> tuple[int, int] | None:
+    """The 0-based lines [first, end) of the card of `cards:` that holds `line`, if any."""
+    start = next((n for n, text in enumerate(lines) if _CARDS_KEY.fullmatch(text)), None)
+    if start is None or line <= start:
+        return None
+    items: list[int] = []
+    indent: str | None = None
+    end = len(lines)
+    for n in range(start + 1, len(lines)):
+        text = lines[n]
+        if text and not text[0].isspace() and not text.startswith(("#", "-")):
+            end = n  # the next top-level key
+            break
+        item = _ITEM.match(text)
+        if item and (indent is None or item.group(1) == indent):
+            indent = item.group(1)
+            items.append(n)
+    for first, following in zip(items, [*items[1:], end], strict=True):
+        if first <= line < following:
+            return first, following
+    return None
+
+
+def _load_text(path: Path, text: str) -> MappingNode | Problem:
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return error(Location(path), "the file is empty", "add the keys this file needs")
     try:
@@ -299,6 +375,10 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         return error(
             Location(path, where.line, column), "a tab character is used for indentation", "indent with spaces"
         )
+    if mark is not None:
+        plain = _plain_words(path, text, exc, mark.line)
+        if plain is not None:
+            return plain
     problem = exc.problem or "invalid YAML"
     message = f"invalid YAML: {exc.context + ', ' if exc.context else ''}{problem}"
     return error(where, message, _syntax_hint(exc))
@@ -313,6 +393,65 @@ def _unreadable_character(path: Path, text: str, exc: yaml.reader.ReaderError) -
         f"the file contains the character U+{code:04X}, which YAML does not allow",
         "remove it; in double quotes, an escape such as \\u00e9 writes a character",
     )
+
+
+# A key and a value that opens a double quote it does not close on its line.
+_OPENS_QUOTE = re.compile(r'^(\s*(?:- )?[\w-]+:\s+)"((?:[^"\\]|\\.)*)$')
+_KEY_LINE = re.compile(r"^(\s*)(?:- )?[\w-]+:(\s|$)")
+
+
+def _key_column(line: str) -> int:
+    """Where the line's key starts, from 0: after its indentation and a list item's `- `."""
+    stripped = line.lstrip(" ")
+    column = len(line) - len(stripped)
+    while stripped.startswith("- "):
+        rest = stripped[2:].lstrip(" ")
+        column += len(stripped) - len(rest)
+        stripped = rest
+    return column
+
+
+def _plain_words(path: Path, text: str, exc: yaml.MarkedYAMLError, line: int) -> Problem | None:
+    """The likely mistake behind libyaml's message, said plainly, at the place to fix; None when unsure."""
+    lines = YAML_LINE_BREAK.split(text)
+    # A quote left open: libyaml goes on to a later quote mark and stumbles further down.
+    for n in range(max(0, line - 10), min(line, len(lines) - 1) + 1):
+        opened = _OPENS_QUOTE.match(lines[n])
+        following = lines[n + 1] if n + 1 < len(lines) else ""
+        if opened and (n + 1 >= len(lines) or _KEY_LINE.match(following) or not following.strip()):
+            return error(
+                Location(path, n + 1, len(opened.group(1)) + 1),
+                'invalid YAML: the quote `"` opened here is not closed on its line',
+                'end the value with `"` (a `"` inside it is written `\\"`)',
+            )
+    context, problem = exc.context or "", exc.problem or ""
+    here = lines[line] if line < len(lines) else ""
+    above = next((lines[n] for n in range(line - 1, -1, -1) if lines[n].strip()), "")
+    indent, indent_above = _key_column(here), _key_column(above)
+    misaligned = "did not find expected key" in problem or "expected '-' indicator" in problem
+    # A key indented under a plain value is read as more of that value, up to its `: `.
+    holds_value = re.match(r"^\s*(?:- )?[\w-]+:\s+[^\s#]", above) is not None
+    if "mapping values are not allowed" in problem and holds_value and _KEY_LINE.match(here) and indent > indent_above:
+        misaligned = True
+    if misaligned and _KEY_LINE.match(here) and indent != indent_above:
+        return error(
+            Location(path, line + 1, indent + 1),
+            f"invalid YAML: this key is indented {indent} spaces, the line above {indent_above}",
+            "line the keys of a card up under its first key (the one after `- `)",
+        )
+    if "mapping values are not allowed" in problem:
+        return error(
+            _within(_at(path, exc.problem_mark), text),
+            "invalid YAML: a `: ` inside text that is not in quotes",
+            'put text that contains ": " in double quotes',
+        )
+    if "block mapping" in context and misaligned:
+        return error(
+            _within(_at(path, exc.problem_mark), text),
+            "invalid YAML: the keys of this mapping are not lined up",
+            "start each key of a card in the same column as its first key",
+        )
+    return None
 
 
 def _within(where: Location, text: str) -> Location:

@@ -8,6 +8,7 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 from quotedeck import pipeline
+from quotedeck.errors import SourceProblems
 from quotedeck.pipeline import BuildReport, Checked, CheckedFile, CheckFiles, Progress, check_card_file
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.speed.cache import FileCache, entry_key
@@ -27,6 +28,7 @@ def build(
     now: int | None = None,
     progress: Progress | None = None,
     jobs: int | None = None,
+    strict: bool = False,
 ) -> BuildReport:
     """pipeline.build, skipping what the last builds did already, on up to `jobs` cores."""
     with _collector_paused():
@@ -34,6 +36,8 @@ def build(
         hashes = Hashes()
         known = None if folder.problems else up_to_date(folder, out, hashes)
         if known is not None:
+            if strict and known.warnings:
+                raise SourceProblems(pipeline.strictly(known.warnings))
             return known
         cache = FileCache(source, hashes)
         report = pipeline.build(
@@ -45,6 +49,7 @@ def build(
             now=now,
             check_files=_checking(cache, hashes, jobs),
             progress=progress,
+            strict=strict,
         )
         if report.written:
             cache.save()
@@ -53,11 +58,11 @@ def build(
         return report
 
 
-def check(source: Path, *, jobs: int | None = None) -> Checked:
+def check(source: Path, *, jobs: int | None = None, strict: bool = False) -> Checked:
     """pipeline.check, with the card files the cache knows not checked again (and the cache left as it is)."""
     with _collector_paused():
         hashes = Hashes()
-        return pipeline.check(source, check_files=_checking(FileCache(source, hashes), hashes, jobs))
+        return pipeline.check(source, check_files=_checking(FileCache(source, hashes), hashes, jobs), strict=strict)
 
 
 def _checking(cache: FileCache, hashes: Hashes, jobs: int | None) -> CheckFiles:

@@ -127,7 +127,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
                 live = set(clozes.values())
                 retired = dict(before.retired)
                 for key, ordinal in before.clozes.items():
-                    if key not in clozes and ordinal not in live:
+                    if key not in clozes and ordinal not in live:  # else it was reworded: its card lives on
                         retired[key] = ordinal
                         removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
                 # A number a phrase shows now is that phrase's (a merged lock gave it to two).
@@ -213,7 +213,8 @@ def _rename_warnings(notes: list[NoteSpec], added: list[str], removed: dict[str,
                     note.location,
                     f"card `{card_id}` looks like the removed card `{best[1]}`; "
                     f"in Anki its reviews stay with `{best[1]}` and it starts anew",
-                    f"to keep its history, add `id: {best[1]}` to this card",
+                    f"to keep its history, add `id: {best[1]}` to this card "
+                    "(`quotedeck fix` writes out every card's id, so that rewording never changes one)",
                 )
             )
     return warnings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from quotedeck.model import Card, VerifiedCard
-from quotedeck.problems import Location, Problem, error
+from quotedeck.problems import Location, Problem, error, warning
 from quotedeck.verify.cloze import find_phrases
 from quotedeck.verify.quotes import QuoteMiss, find_quote
 from quotedeck.verify.texts import SourceText, collapse_whitespace, load_text
@@ -44,8 +44,19 @@ def verify_cards(
         if cloze_problems:
             problems.extend(cloze_problems)
             continue
+        if match.last_paragraph > match.paragraph:
+            problems.append(_across_warning(card, match.paragraph, match.last_paragraph))
         verified.append(VerifiedCard(card, shown, match.paragraph, tuple(phrases)))
     return verified, problems
+
+
+def _across_warning(card: Card, first: int, last: int) -> Problem:
+    """Plain or elided alike: a card shows one passage, and cites one paragraph."""
+    return warning(
+        card.quote_location,
+        f"the quote runs across a paragraph break (paragraphs {first} to {last}); the card cites paragraph {first}",
+        "quote from one paragraph, or make a card for each",
+    )
 
 
 def _closest_hint(miss: QuoteMiss) -> str:

@@ -46,7 +46,7 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
     if len(haystack) * size * size // 64 <= _FULL_SEARCH_STEPS:
         regions = [(text.paragraph_starts[i], text.paragraph_end(i + 1)) for i in range(text.paragraph_count)]
     else:
-        regions = _near_anchors(needle, haystack)
+        regions = _within_paragraphs(_near_anchors(needle, haystack), text)
     best = (0.0, 0, 0)
     for start, end in regions:
         alignment = fuzz.partial_ratio_alignment(needle, haystack[start:end], score_cutoff=best[0])
@@ -57,10 +57,25 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
         return Nearest("", 0.0, 0, needle)
     # The alignment is as long as the quote, so a quote that lacks a word lines up
     # short of the passage's end: look a little wider, then keep what lines up.
+    # Never past the paragraph it lines up in: the hint cites that one paragraph.
+    paragraph = text.paragraph_at(start)
+    floor, ceiling = text.paragraph_starts[paragraph - 1], text.paragraph_end(paragraph)
     reach = len(needle) // 5 + 10
-    start, end = _whole_words(haystack, max(0, start - reach), min(len(haystack), end + reach))
+    start, end = _whole_words(haystack, max(floor, start - reach), min(ceiling, end + reach))
     start, end = _lined_up(needle, haystack, start, end)
-    return Nearest(haystack[start:end], round(score, 1), text.paragraph_at(start), needle)
+    return Nearest(haystack[start:end], round(score, 1), paragraph, needle)
+
+
+def _within_paragraphs(regions: list[tuple[int, int]], text: SourceText) -> list[tuple[int, int]]:
+    """The regions cut where a paragraph ends, so that no alignment runs across a break."""
+    pieces = []
+    for start, end in regions:
+        while start < end:
+            stop = min(end, text.paragraph_end(text.paragraph_at(start)))
+            if stop > start:
+                pieces.append((start, stop))
+            start = stop + 1
+    return pieces
 
 
 def _piece(needle: str, matched: int) -> str:

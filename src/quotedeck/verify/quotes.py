@@ -21,6 +21,7 @@ class QuoteMatch(NamedTuple):  # a named tuple, as Phrase: one a card
 
     paragraph: int
     start: int
+    last_paragraph: int = 0  # where it ends: a later one when it runs across a paragraph break
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def fragments(quote: str) -> list[str]:
 
 
 def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
-    """The quote's first place in the text: each part at word boundaries, in order, in one paragraph."""
+    """The quote's first place in the text: each part at word boundaries, in order, in one paragraph
+    where there is such a place, else across paragraphs (the caller warns of that)."""
     try:
         return _find_quote(quote, text)
     except MemoryError:  # a big text's word index, built on its first quote, is the largest allocation
@@ -72,12 +74,28 @@ def _find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
         end = text.paragraph_end(paragraph)
         held = 1 + _held_in_order(parts[1:], text.normalized, start + len(parts[0]), end)
         if held == len(parts):
-            return QuoteMatch(paragraph, start)
+            return QuoteMatch(paragraph, start, text.paragraph_at(start + len(parts[0]) - 1))
         best = max(best, _Progress(held, -paragraph))
         # A later start in this paragraph leaves less room for the other parts, so
         # it cannot succeed either: go on in the next paragraph (linear, not quadratic).
         start = _next_start(parts[0], text, max(end, start + 1))
-    return _explain_miss(parts, text, best)
+    return _across_paragraphs(parts, text) or _explain_miss(parts, text, best)
+
+
+def _across_paragraphs(parts: list[str], text: SourceText) -> QuoteMatch | None:
+    """An elided quote whose parts lie in order but in different paragraphs: found, as a plain
+    quote that runs across a break is (the card's check warns of both). From the first place
+    of the first part: a later one leaves less room for the rest."""
+    start = _next_start(parts[0], text, 0)
+    if len(parts) < 2 or start < 0:
+        return None
+    cursor = start + len(parts[0])
+    for part in parts[1:]:
+        found = find_bounded(part, text.normalized, cursor)
+        if found < 0:
+            return None
+        cursor = found + len(part)
+    return QuoteMatch(text.paragraph_at(start), start, text.paragraph_at(cursor - 1))
 
 
 class _Progress(NamedTuple):
@@ -251,7 +269,7 @@ def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
             )
     where = ", ".join(f"“{_short(p)}” in paragraph {text.paragraph_at(_next_start(p, text, 0))}" for p in parts)
     return QuoteMiss(
-        "the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph",
+        "the parts around the ellipsis appear in another order in the text",
         "",
         100.0,
         0,

@@ -1,0 +1,141 @@
+"""The lint for weak cards: each rule looks at the verified cards and warns, at the place to fix.
+
+Rules: the front gives the hidden phrase away; a hint that is its phrase or repeats
+the words around it; a quote too long for a phone screen; two cards hiding the
+same phrase of the same quote. (A quote that runs across a paragraph break is
+warned of by verify/cards.py, which alone sees the text.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from rapidfuzz import fuzz
+
+from quotedeck.model import Kind, PhraseSpans, VerifiedCard
+from quotedeck.problems import Location, Problem, warning
+from quotedeck.verify.cloze import phrase_key, phrase_spans
+from quotedeck.verify.texts import straighten_quotes
+
+# What a phone shows of a quote without scrolling, beside the prompt and the
+# buttons, at the templates' type size (see the README's "Weak cards").
+MAX_QUOTE_WORDS = 60
+# How alike (rapidfuzz partial ratio, case ignored) a text must be to a phrase to give it away.
+GIVEAWAY_SIMILARITY = 90
+# Shorter phrases give themselves away only as whole words: one letter off is a different word.
+FUZZY_FROM = 5
+# How many words beside a hidden phrase a hint is compared with, beyond its own length.
+AROUND_SLACK = 2
+
+
+def lint_cards(cards: Iterable[VerifiedCard]) -> list[Problem]:
+    """Every warning of the lint, for these cards."""
+    found: list[Problem] = []
+    first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
+    for verified in cards:
+        card = verified.card
+        found += _long_quote(verified)
+        for spans in verified.phrases:
+            found += _giveaways(verified, spans)
+            found += _weak_hint(verified, spans)
+            pair = (phrase_key(verified.shown), spans.key)
+            first = first_seen.setdefault(pair, (card.id, card.location))
+            if first[0] != card.id:
+                where = first[1]
+                found.append(
+                    warning(
+                        spans.phrase.location,
+                        f"card `{card.id}` hides `{spans.phrase.text}` in the same quote as card `{first[0]}` "
+                        f"({where.path.name}:{where.line})",
+                        "the two cards ask the same thing: remove one, or hide another phrase",
+                    )
+                )
+    return found
+
+
+def _long_quote(verified: VerifiedCard) -> list[Problem]:
+    words = len(verified.shown.split())
+    if words <= MAX_QUOTE_WORDS:
+        return []
+    return [
+        warning(
+            verified.card.quote_location,
+            f"the quote has {words} words; a phone shows about {MAX_QUOTE_WORDS} without scrolling",
+            "quote less (an ellipsis `…` leaves out the middle), or split it into two cards",
+        )
+    ]
+
+
+def _front(verified: VerifiedCard, spans: PhraseSpans) -> Iterator[tuple[str, str, Location]]:
+    """What the front of the phrase's card shows besides the quote: (what, text, where)."""
+    card = verified.card
+    if card.kind is Kind.TERM:
+        yield "definition", card.response, card.response_location
+    else:
+        yield "question", card.prompt, card.prompt_location
+    if spans.phrase.hint:
+        yield "hint", spans.phrase.hint, spans.phrase.location
+    yield "quote", _visible(verified.shown, spans.spans), card.quote_location
+
+
+def _visible(quote: str, spans: tuple[tuple[int, int], ...]) -> str:
+    """The quote with the phrase's places cut out: what its card shows of it."""
+    parts, cursor = [], 0
+    for start, end in spans:
+        parts.append(quote[cursor:start])
+        cursor = end
+    parts.append(quote[cursor:])
+    return " … ".join(parts)
+
+
+def gives_away(phrase: str, text: str) -> bool:
+    """Whether `text` holds `phrase`, whole (as words) or nearly."""
+    folded = straighten_quotes(" ".join(phrase.lower().split()))
+    haystack = straighten_quotes(" ".join(text.lower().split()))
+    # Whole words need the letters in a row: most texts are ruled out without a pattern.
+    if folded in haystack and phrase_spans(phrase, text):
+        return True
+    if len(folded) < FUZZY_FROM:
+        return False
+    return fuzz.partial_ratio(folded, haystack, score_cutoff=GIVEAWAY_SIMILARITY) > 0
+
+
+def _giveaways(verified: VerifiedCard, spans: PhraseSpans) -> list[Problem]:
+    phrase = spans.phrase.text
+    for what, text, where in _front(verified, spans):
+        if what == "hint" and phrase_key(text) == spans.key:
+            continue  # a hint that is its phrase: _weak_hint says so
+        if gives_away(phrase, text):
+            whole = "contains" if phrase_spans(phrase, text) else "nearly contains"
+            return [
+                warning(
+                    where,
+                    f"the {what} {whole} the hidden phrase `{phrase}`, and shows it on the front",
+                    f"reword the {what} without `{phrase}`, or hide other words",
+                )
+            ]
+    return []
+
+
+def _weak_hint(verified: VerifiedCard, spans: PhraseSpans) -> list[Problem]:
+    hint = spans.phrase.hint
+    if not hint:
+        return []
+    where = spans.phrase.location
+    if phrase_key(hint) == spans.key or fuzz.ratio(hint.casefold(), spans.phrase.text.casefold()) >= 90:
+        return [warning(where, f"the hint `{hint}` is the phrase it hides", "hint at the meaning, not the words")]
+    reach = len(hint.split()) + AROUND_SLACK
+    quote = verified.shown
+    for start, end in spans.spans:
+        before = " ".join(quote[:start].split()[-reach:])
+        after = " ".join(quote[end:].split()[:reach])
+        for side, words in (("before", before), ("after", after)):
+            if words and fuzz.partial_ratio(hint.casefold(), words.casefold()) >= GIVEAWAY_SIMILARITY:
+                return [
+                    warning(
+                        where,
+                        f"the hint `{hint}` repeats the words {side} the phrase, which the card shows already",
+                        "hint at what is hidden: its meaning, its first letter, its number of words",
+                    )
+                ]
+    return []
