@@ -15,10 +15,11 @@ ELLIPSIS = re.compile(r"…|\.\.\.")
 
 
 class QuoteMatch(NamedTuple):  # a named tuple, as Phrase: one a card
-    """Where a quote was found: the first occurrence, by paragraph number."""
+    """Where a quote was found: the first occurrence, by paragraph number, and its span."""
 
     paragraph: int
     start: int
+    end: int
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class QuoteMiss:
     similarity: float
     paragraph: int
     hint: str = ""  # shown instead of the closest passage when that would not help
+    place: str = ""  # the closest passage's, as a card would cite it
 
 
 # From this similarity on, a missed quote is a slip (a typo, a PDF's ligature or
@@ -49,16 +51,33 @@ def find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     parts = fragments(quote)
     if not parts:
         return QuoteMiss("the quote has no words", "", 0.0, 0)
+    found = _find_parts(parts, text)
+    if found is None and text.hyphenated:  # `self-control` where a line end broke it and it was joined
+        joined = [_join_hyphenated(part, text.hyphenated) for part in parts]
+        found = _find_parts(joined, text) if joined != parts else None
+    return found or _explain_miss(parts, text)
+
+
+def _find_parts(parts: list[str], text: SourceText) -> QuoteMatch | None:
     start = _next_start(parts[0], text, 0)
     while start >= 0:
         paragraph = text.paragraph_at(start)
         end = text.paragraph_end(paragraph)
-        if _rest_in_order(parts[1:], text, start + len(parts[0]), end):
-            return QuoteMatch(paragraph, start)
+        last = _rest_in_order(parts[1:], text, start + len(parts[0]), end)
+        if last >= 0:
+            return QuoteMatch(paragraph, start, last)
         # A later start in this paragraph leaves less room for the other parts, so
         # it cannot succeed either: go on in the next paragraph (linear, not quadratic).
         start = _next_start(parts[0], text, max(end, start + 1))
-    return _explain_miss(parts, text)
+    return None
+
+
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def _join_hyphenated(part: str, hyphenated: tuple[str, ...]) -> str:
+    words = set(hyphenated)
+    return _HYPHENATED.sub(lambda m: m.group().replace("-", "") if m.group().lower() in words else m.group(), part)
 
 
 # Below this size a plain search is as quick as building the word index.
@@ -87,13 +106,14 @@ def _next_start(part: str, text: SourceText, after: int) -> int:
     return -1
 
 
-def _rest_in_order(parts: list[str], text: SourceText, cursor: int, end: int) -> bool:
+def _rest_in_order(parts: list[str], text: SourceText, cursor: int, end: int) -> int:
+    """Where the last part ends, when every part occurs in order before `end`; else -1."""
     for part in parts:
         found = text.normalized.find(part, cursor, end)
         if found < 0:
-            return False
+            return -1
         cursor = found + len(part)
-    return True
+    return cursor
 
 
 def _explain_miss(parts: list[str], text: SourceText) -> QuoteMiss:
@@ -105,7 +125,8 @@ def _explain_miss(parts: list[str], text: SourceText) -> QuoteMiss:
     subject = "the quote" if len(parts) == 1 else f"the part `{_short(part)}`"
     difference = first_difference(nearest.compared, nearest.passage) if nearest.similarity >= NEAR_MISS else ""
     reason = f"{subject} differs from the text: {difference}" if difference else f"{subject} is not in the text"
-    return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph)
+    place = text.place_name(nearest.paragraph) if nearest.paragraph else ""
+    return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph, place=place)
 
 
 def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
@@ -118,9 +139,9 @@ def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
                 passage,
                 100.0,
                 number,
-                f"in paragraph {number} they come in this order: “{in_order}”",
+                f"in {text.place_name(number)} they come in this order: “{in_order}”",
             )
-    where = ", ".join(f"“{_short(p)}” in paragraph {text.paragraph_at(text.normalized.find(p))}" for p in parts)
+    where = ", ".join(f"“{_short(p)}” in {text.place_name(text.paragraph_at(text.normalized.find(p)))}" for p in parts)
     return QuoteMiss(
         "the parts around the ellipsis are in different paragraphs; an elided quote must stay in one paragraph",
         "",

@@ -5,17 +5,22 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
+from quotedeck.extract.formats import extract
+from quotedeck.extract.hyphens import with_words_joined
+from quotedeck.extract.plain import plain_paragraphs
+from quotedeck.extract.records import Extracted
 from quotedeck.problems import Location, Problem, error
-from quotedeck.sources.reading import read_text_and_digest
+from quotedeck.sources.reading import read_bytes_and_digest
 
 # Curly quotes and apostrophes match their straight forms; nothing else is folded.
 _QUOTE_MARKS = (("“", '"'), ("”", '"'), ("„", '"'), ("‟", '"'), ("‘", "'"), ("’", "'"), ("‚", "'"), ("‛", "'"))
 _WHITESPACE = re.compile(r"\s+")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 # Whitespace is collapsed a piece at a time: `re.sub` keeps every piece of its
@@ -46,9 +51,43 @@ def straighten_quotes(text: str) -> str:
     return text
 
 
+# Ligatures a PDF's font set as one character: the letters they stand for.
+_LIGATURES = (("ﬀ", "ff"), ("ﬁ", "fi"), ("ﬂ", "fl"), ("ﬃ", "ffi"), ("ﬄ", "ffl"), ("ﬅ", "st"), ("ﬆ", "st"))
+# Zero-width space, non-joiner, joiner, word joiner, and a byte order mark inside the text.
+_ZERO_WIDTH = ("\u200b", "\u200c", "\u200d", "\u2060", "\ufeff")
+# A soft hyphen only marks where a word may break; at a line end it takes the break with it.
+_SOFT_HYPHEN = re.compile("\u00ad\\s*")
+
+
+def fold_invisible(text: str) -> str:
+    """What a reader cannot see, made alike: ligatures spelled out, soft hyphens and
+    zero-width characters gone (no-break and other spaces are whitespace already)."""
+    if text.isascii():
+        return text
+    if "\u00ad" in text:
+        text = _SOFT_HYPHEN.sub("", text)
+    for invisible in _ZERO_WIDTH:
+        if invisible in text:
+            text = text.replace(invisible, "")
+    for ligature, letters in _LIGATURES:
+        if ligature in text:
+            text = text.replace(ligature, letters)
+    return text
+
+
 def normalize(text: str) -> str:
-    """The form in which quotes are compared: one space for any whitespace, straight quotes."""
-    return straighten_quotes(collapse_whitespace(text))
+    """The form in which quotes are compared: what cannot be seen folded (fold_invisible),
+    one space for any whitespace, straight quotes."""
+    return straighten_quotes(collapse_whitespace(fold_invisible(text)))
+
+
+class Place(NamedTuple):
+    """Where a paragraph is, as a card cites it: `name` ("p. 12", a chapter, "§ Heading"),
+    and for a PDF the page's number in the file and its printed label."""
+
+    name: str
+    page: int = 0
+    label: str = ""
 
 
 WORD = re.compile(r"\w+")
@@ -62,6 +101,8 @@ class SourceText:
     normalized: str
     paragraph_starts: tuple[int, ...]
     digest: str = ""  # the SHA-256 of the file as read
+    places: tuple[Place, ...] = ()  # each paragraph's; none: paragraphs are cited by number
+    hyphenated: tuple[str, ...] = ()  # words joined at a line-end hyphen that a quote may hyphenate
 
     def paragraph_at(self, offset: int) -> int:
         """The 1-based number of the paragraph that holds `offset`."""
@@ -74,6 +115,23 @@ class SourceText:
 
     def paragraph(self, number: int) -> str:
         return self.normalized[self.paragraph_starts[number - 1] : self.paragraph_end(number)]
+
+    def place_name(self, number: int) -> str:
+        """How a card cites paragraph `number`: its place, else its number."""
+        name = self.places[number - 1].name if self.places else ""
+        return name or f"paragraph {number}"
+
+    def citation(self, start: int, end: int) -> tuple[str, int]:
+        """How a card cites the text from `start` to `end`, and the PDF page it begins on (else 0):
+        a quote over a page break cites both pages, "pp. 12–13"."""
+        first = self.paragraph_at(start)
+        if not self.places:
+            return self.place_name(first), 0
+        last = self.paragraph_at(max(start, end - 1))
+        begins, ends = self.places[first - 1], self.places[last - 1]
+        if begins.page and ends.page != begins.page:
+            return f"pp. {begins.label}–{ends.label}", begins.page
+        return self.place_name(first), begins.page
 
     @property
     def paragraph_count(self) -> int:
@@ -92,24 +150,60 @@ class SourceText:
         return index
 
 
-def load_text(path: Path, cited_at: Location) -> SourceText | Problem:
-    """The text a card file cites, or the problem that stops it, located at `cited_at`."""
-    read = read_text_and_digest(path, cited_at)
+# A text's file name, bytes and where it is cited -> its paragraphs, or the problem that stops them.
+Extract = Callable[[Path, bytes, Location], Extracted | Problem]
+
+
+def load_text(path: Path, cited_at: Location, extract_text: Extract = extract) -> SourceText | Problem:
+    """The text a card file cites, or the problem that stops it, located at `cited_at`.
+
+    `extract_text` reads the file's bytes into paragraphs (speed/ passes one that
+    remembers its results by the bytes' digest).
+    """
+    loaded = load_shown(path, cited_at, extract_text)
+    return loaded if isinstance(loaded, Problem) else loaded[0]
+
+
+def load_shown(path: Path, cited_at: Location, extract_text: Extract = extract) -> tuple[SourceText, str] | Problem:
+    """As load_text, with the text as shown (see assemble)."""
+    read = read_bytes_and_digest(path, cited_at)
     if isinstance(read, Problem):
         return read
-    raw, digest = read
-    text = replace(parse_text(path, raw), digest=digest)
+    data, digest = read
+    extracted = extract_text(path, data, cited_at)
+    if isinstance(extracted, Problem):
+        return extracted
+    text, shown = assemble(path, extracted, digest)
     if not text.normalized:
-        return error(cited_at, f"the text file {path.name} is empty", "paste the text into it")
-    return text
+        return error(cited_at, f"the text file {path.name} is empty", _empty_hint(extracted.kind))
+    return text, shown
+
+
+def _empty_hint(kind: str) -> str:
+    return "paste the text into it" if kind in ("text", "markdown") else "it has no text to quote: cite another file"
+
+
+def assemble(path: Path, extracted: Extracted, digest: str = "") -> tuple[SourceText, str]:
+    """The text as quotes are matched against it, and the same with the text's own quote marks
+    (straightening replaces one character with one, so the two line up offset for offset)."""
+    shown_paragraphs = []
+    places = []
+    for paragraph in extracted.paragraphs:
+        shown = collapse_whitespace(fold_invisible(paragraph.text))
+        if shown:
+            shown_paragraphs.append(shown)
+            places.append(Place(paragraph.place, paragraph.page, paragraph.label))
+    starts = []
+    offset = 0
+    for shown in shown_paragraphs:
+        starts.append(offset)
+        offset += len(shown) + 1
+    whole = " ".join(shown_paragraphs)
+    cited = tuple(places) if any(place.name for place in places) else ()
+    text = SourceText(path, straighten_quotes(whole), tuple(starts), digest, cited, extracted.hyphenated)
+    return text, whole
 
 
 def parse_text(path: Path, raw: str) -> SourceText:
-    paragraphs = [normalize(p) for p in _PARAGRAPH_BREAK.split(raw)]
-    starts = []
-    offset = 0
-    for paragraph in paragraphs:
-        if paragraph:
-            starts.append(offset)
-            offset += len(paragraph) + 1
-    return SourceText(path, " ".join(p for p in paragraphs if p), tuple(starts))
+    """Plain text, paragraphs at blank lines."""
+    return assemble(path, with_words_joined(plain_paragraphs(raw)))[0]
