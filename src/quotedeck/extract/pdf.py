@@ -33,6 +33,7 @@ _EDGE = 3
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d+|[ivxlcdm]+)(?:\s*(?:/|of)\s*\d+)?", re.IGNORECASE)
+_SHOWN_HYPHENS = frozenset(("-", "\u2010", "\u2011"))
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’»)\]]*$")
 # A line shorter than this share of the page's full lines, ending a sentence, ends its paragraph.
 _SHORT = 0.85
@@ -120,28 +121,55 @@ def _shape(line: str) -> str:
 
 
 def _without_running_lines(pages: list[list[str]], labels: list[str]) -> list[list[str]]:
-    """Each page's lines, less the running heads and footers and the bare page numbers."""
-    seen: Counter[str] = Counter()
-    for lines in pages:
-        seen.update({_shape(line) for line in _edges(lines)})
-    running = {shape for shape, times in seen.items() if times >= 2 and times * 2 >= len(pages) and shape}
+    """Each page's lines, less the running heads and footers and the bare page numbers.
+
+    A running line is one that, numbers aside, stands at the same place from the top
+    or the bottom of at least half the pages (two at least), and is shorter than the
+    text's full lines.
+    """
+    contents = [_soft_hyphens_joined([line for line in lines if line.strip()]) for lines in pages]
+    seen: Counter[tuple[int, str]] = Counter()
+    for content in contents:
+        seen.update({(place, _shape(content[n])) for n, place in _edge_places(len(content)).items()})
+    widths = sorted(len(line) for content in contents for line in content)
+    short = widths[int(len(widths) * 0.9)] * _SHORT if widths else 0
+    running = {key for key, times in seen.items() if times >= 2 and times * 2 >= len(pages)}
     kept = []
-    for lines, label in zip(pages, labels, strict=True):
-        content = [line for line in lines if line.strip()]
-        edge = set(range(_EDGE)) | set(range(len(content) - _EDGE, len(content)))
+    for content, label in zip(contents, labels, strict=True):
+        edges = _edge_places(len(content))
         kept.append(
             [
                 line
                 for n, line in enumerate(content)
-                if n not in edge or not (_shape(line) in running or _is_page_number(line, label))
+                if n not in edges
+                or not (
+                    ((edges[n], _shape(line)) in running and len(line.strip()) < short)
+                    or _is_page_number(line, label)
+                )
             ]
         )
     return kept
 
 
-def _edges(lines: list[str]) -> list[str]:
-    content = [line for line in lines if line.strip()]
-    return content[:_EDGE] + content[-_EDGE:] if len(content) > 2 * _EDGE else content
+def _edge_places(count: int) -> dict[int, int]:
+    """The lines near a page's edges by index, each with its place: 0, 1, 2 from the top,
+    -1, -2, -3 from the bottom."""
+    found: dict[int, int] = {}
+    for n in range(min(_EDGE, count)):
+        found.setdefault(n, n)
+        found.setdefault(count - 1 - n, -1 - n)
+    return found
+
+
+def _soft_hyphens_joined(lines: list[str]) -> list[str]:
+    """Where a word breaks at a soft hyphen, some producers (Chromium) write the hyphen they show
+    as a text of its own, after the line: it goes, the soft hyphen marks the break."""
+    kept: list[str] = []
+    for line in lines:
+        if line.strip() in _SHOWN_HYPHENS and kept and kept[-1].rstrip().endswith("\u00ad"):
+            continue
+        kept.append(line)
+    return kept
 
 
 def _is_page_number(line: str, label: str) -> bool:
