@@ -121,7 +121,9 @@ def test_a_wrong_word_names_the_closest_passage_and_its_page(
         "cards_source/cards.yaml:7:12: error: the quote differs from the text: it has `leaf` where the text has"
         " `page` (texts/preface.pdf)"
     )
-    assert lines[1] == "    hint: closest passage (p. iv, 93% similar): “the first words of the second page begin here,”"
+    assert (
+        lines[1] == "    hint: closest passage (p. iv, 93% similar): “the first words of the second page begin here,”"
+    )
 
 
 @pytest.mark.parametrize(
