@@ -186,3 +186,13 @@ def test_a_broken_or_misnamed_file_stops_at_the_text_line(
     lines = failure(deck_citing(tmp_path, text, ["any words"]), monkeypatch)
     assert lines[0].startswith(f"cards_source/cards.yaml:2:9: error: {message}"), lines
     assert lines[-1] == "1 error(s); nothing was written"
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/passwd", "https://", "https://example.org/a b"])
+def test_a_url_must_be_a_web_address(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = tmp_path / "notes.md"
+    text.write_text(NOTES, encoding="utf-8")
+    lines = failure(deck_citing(tmp_path, text, ["the second item"], url=f'"{url}"'), monkeypatch)
+    assert lines[0] == (
+        "cards_source/cards.yaml:4:8: error: `url` must be a web address beginning with http:// or https://"
+    ), lines
