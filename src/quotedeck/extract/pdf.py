@@ -143,8 +143,7 @@ def _without_running_lines(pages: list[list[str]], labels: list[str]) -> list[li
                 for n, line in enumerate(content)
                 if n not in edges
                 or not (
-                    ((edges[n], _shape(line)) in running and len(line.strip()) < short)
-                    or _is_page_number(line, label)
+                    ((edges[n], _shape(line)) in running and len(line.strip()) < short) or _is_page_number(line, label)
                 )
             ]
         )
