@@ -424,6 +424,87 @@ def find_speed(queries: int, size: float) -> None:
         )
 
 
+def pdf_speed(path: Path | None, pages: int, repeats: int) -> None:
+    """Extracting a PDF of prose (printed by headless Chromium unless given) against `pdftotext`
+    on the same file, and reading it again through speed/'s cache."""
+    import subprocess
+    import tempfile
+
+    from quotedeck.extract.formats import extract
+    from quotedeck.problems import Location
+    from quotedeck.speed.extracted import remembered_extract
+
+    with tempfile.TemporaryDirectory() as folder:
+        if path is None:
+            path = _print_prose_pdf(Path(folder) / "prose.pdf", pages)
+        data = path.read_bytes()
+
+        def timed(step: Callable[[], object]) -> float:
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                step()
+                times.append(time.perf_counter() - start)
+            return statistics.median(times)
+
+        where = Location(path)
+        poppler = timed(lambda: subprocess.run(["pdftotext", str(path), os.devnull], check=True))
+        ours = timed(lambda: extract(path, data, where))
+        os.environ["XDG_CACHE_HOME"] = folder
+        remembered_extract(path, data, where)
+        cached = timed(lambda: remembered_extract(path, data, where))
+    print(f"{path.name}: pdftotext {poppler:.2f} s, quotedeck's extraction {ours:.2f} s ({ours / poppler:.2f}x),")
+    print(f"  read again from the cache {cached:.3f} s (medians of {repeats})")
+
+
+def _print_prose_pdf(out: Path, pages: int) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.support.chromium import chromium, find_chromium
+    from tests.support.pdfs import html_page, print_pdf
+
+    executable = find_chromium()
+    if executable is None:
+        raise SystemExit("printing the PDF needs Chromium (or give --pdf-file)")
+    words = [
+        "a",
+        "person",
+        "who",
+        "studies",
+        "the",
+        "texts",
+        "reads",
+        "slowly",
+        "and",
+        "returns",
+        "to",
+        "each",
+        "line",
+        "many",
+        "times",
+        "for",
+        "the",
+        "words",
+        "are",
+        "few",
+        "and",
+        "the",
+        "meaning",
+        "deep",
+        "official",
+        "figures",
+        "of",
+        "the",
+        "fluffy",
+        "reflection",
+        "self-control",
+        "transformation",
+    ]
+    rng = random.Random(1)
+    body = "".join("<p>" + " ".join(rng.choice(words) for _ in range(120)) + ".</p>" for _ in range(pages * 2))
+    with chromium(executable) as tab:
+        return print_pdf(tab, html_page(body), out, head="A Running Title")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cards", type=int, default=10_000)
@@ -439,8 +520,13 @@ def main() -> None:
     parser.add_argument("--quotes", type=int, default=20_000, help="quotes for --verify-scaling")
     parser.add_argument("--find", action="store_true", help="time `quotedeck find` on one text of 5 MB")
     parser.add_argument("--find-mb", type=float, default=5.0, help="the text's size for --find [5 MB]")
+    parser.add_argument("--pdf", action="store_true", help="time extracting a PDF of prose against pdftotext")
+    parser.add_argument("--pdf-file", type=Path, help="the PDF for --pdf [one printed by Chromium]")
+    parser.add_argument("--pdf-pages", type=int, default=500, help="pages of the printed PDF for --pdf [500]")
     args = parser.parse_args()
-    if args.peak_pss_of:
+    if args.pdf:
+        pdf_speed(args.pdf_file, args.pdf_pages, 3)
+    elif args.peak_pss_of:
         measure_pss_of(args.peak_pss_of, args.workdir, args.jobs)
     elif args.find:
         find_speed(400, args.find_mb)

@@ -391,6 +391,7 @@ def find(words: tuple[str, ...], text_path: Path | None, limit: int, paragraph: 
             {
                 "text": _shown(f.path),
                 "paragraph": f.paragraph,
+                "place": f.place,
                 "similarity": f.similarity,
                 "passage": f.paragraph_text if paragraph else f.passage,
                 "quote": f.quote_line(paragraph),
@@ -400,9 +401,7 @@ def find(words: tuple[str, ...], text_path: Path | None, limit: int, paragraph: 
         click.echo(json.dumps({"query": query, "results": results}, indent=2, ensure_ascii=False))
     else:
         for number, f in enumerate(found):
-            click.echo(
-                f"{chr(10) if number else ''}{_shown(f.path)}, paragraph {f.paragraph} ({int(f.similarity)}% similar):"
-            )
+            click.echo(f"{chr(10) if number else ''}{_shown(f.path)}, {f.place} ({int(f.similarity)}% similar):")
             click.echo(f"  {_one_line(f.paragraph_text if paragraph else f.passage)}")
             click.echo(f"    {_one_line(f.quote_line(paragraph))}")
     if not found:

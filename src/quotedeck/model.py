@@ -39,6 +39,7 @@ class SourceRef:
     title: str
     author: str
     location: Location
+    url: str = ""  # where the text is online: the card's citation links to it
 
 
 class Card(NamedTuple):
@@ -85,7 +86,8 @@ class VerifiedCard(NamedTuple):
 
     card: Card
     shown: str  # the quote as the card shows it: as written, whitespace collapsed
-    paragraph: int  # where the quote is in its text
+    place: str  # where the quote is in its text, as the card cites it: "p. 12", a chapter, "paragraph 3"
+    page: int  # the PDF page (in the file, from 1) the quote begins on; 0 for other texts
     phrases: tuple[PhraseSpans, ...]
 
 

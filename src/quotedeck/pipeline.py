@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotedeck.errors import LockOutdated, SourceProblems
+from quotedeck.extract.formats import extract
 from quotedeck.lint.weak import lint_cards
 from quotedeck.model import DeckInfo, VerifiedCard
 from quotedeck.notes.note import build_note
@@ -28,7 +29,7 @@ from quotedeck.sources.parse import check_cards, parse_card_file, parse_deck
 from quotedeck.state.changes import ChangeReport, Plan, plan
 from quotedeck.state.lock import LOCK_VERSION, Lock, read_lock
 from quotedeck.verify.cards import verify_cards
-from quotedeck.verify.texts import SourceText
+from quotedeck.verify.texts import Extract, SourceText
 
 # Called with (steps done, steps in all) as a build goes.
 Progress = Callable[[int, int], None]
@@ -47,10 +48,13 @@ class CheckedFile:
     texts: tuple[tuple[Path, str], ...]  # the texts cited, with the digest of what was read
 
 
-def check_card_file(root: Path, path: Path, deck_name: str, texts: dict[Path, SourceText]) -> CheckedFile:
-    """Parse and verify one card file; `texts` keeps the texts read for the next one."""
+def check_card_file(
+    root: Path, path: Path, deck_name: str, texts: dict[Path, SourceText], extract_text: Extract = extract
+) -> CheckedFile:
+    """Parse and verify one card file; `texts` keeps the texts read for the next one, and
+    `extract_text` reads a text's file (speed/ passes one that remembers)."""
     cards, parse_problems = parse_card_file(root, path, deck_name)
-    verified, verify_problems = verify_cards(cards, root, texts)
+    verified, verify_problems = verify_cards(cards, root, texts, extract_text)
     cited = sorted({card.source.text_path for card in cards})
     return CheckedFile(
         path=path,

@@ -84,7 +84,9 @@ def test_json_for_editors(deck: Path) -> None:
     assert code == 0
     found = json.loads(out)
     assert found["query"] == "the HEART"
-    assert [sorted(r) for r in found["results"]] == [["paragraph", "passage", "quote", "similarity", "text"]] * 2
+    assert [sorted(r) for r in found["results"]] == [
+        ["paragraph", "passage", "place", "quote", "similarity", "text"]
+    ] * 2
     first = found["results"][0]
     assert first["text"] == "cards_source/texts/hearts.txt"
     assert (first["paragraph"], first["similarity"]) == (2, 100.0)

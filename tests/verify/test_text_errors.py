@@ -232,14 +232,16 @@ def test_quote_with_a_missing_word_names_the_gap(tmp_path: Path) -> None:
     ]
 
 
-def test_invisible_characters_from_a_pdf_are_spelt_out(tmp_path: Path) -> None:
-    text = TEXT.replace("innermost point,", "inner\u00admost point,")
+def test_invisible_characters_not_folded_are_spelt_out(tmp_path: Path) -> None:
+    # A soft hyphen or a zero-width space is folded away (tests/verify/test_invisible.py); a
+    # left-to-right mark is not, and the message must show it.
+    text = TEXT.replace("innermost point,", "inner\u200emost point,")
     lines = errors(
         tmp_path, card("That point is the innermost point, where the Creator is found."), {"sample.txt": text}
     )
     assert lines[0] == (
         "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
-        "it has `innermost` where the text has `inner<U+00AD>most` (texts/sample.txt)"
+        "it has `innermost` where the text has `inner<U+200E>most` (texts/sample.txt)"
     )
 
 

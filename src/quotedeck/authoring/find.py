@@ -72,6 +72,7 @@ class Found:
 
     path: Path
     paragraph: int
+    place: str  # as a card would cite it: "paragraph 5", "p. 12", a chapter, "§ Heading"
     similarity: float  # 0 to 100
     passage: str  # whole sentences around the match, as the text has them, whitespace collapsed
     paragraph_text: str
@@ -161,6 +162,7 @@ def _score(query: str, wanted: list[str], ids: list[int], index: WordIndex, firs
     return Found(
         path=text.path,
         paragraph=paragraph,
+        place=text.place_name(paragraph),
         similarity=round(similarity, 1),
         passage=index.view.passage(cut_start, cut_end),
         paragraph_text=index.view.passage(para_start, para_end),

@@ -182,10 +182,10 @@ def _closest(part: str, view: TextView) -> tuple[str, str] | None:
         return None
     end = start + len(nearest.passage)
     hidden = text.normalized[:start] + "\0" * (end - start) + text.normalized[end:]
-    runner_up = closest_passage(part, SourceText(text.path, hidden, text.paragraph_starts))
+    runner_up = closest_passage(part, SourceText(text.path, hidden, text.paragraph_starts, places=text.places))
     if runner_up.similarity >= max(FIX_FROM, nearest.similarity - _TIE):
         return None
-    return view.passage(start, end), f"paragraph {nearest.paragraph}, {int(nearest.similarity)}% similar"
+    return view.passage(start, end), f"{text.place_name(nearest.paragraph)}, {int(nearest.similarity)}% similar"
 
 
 def reworded(written: str, passage: str) -> str:

@@ -7,15 +7,14 @@ with one, so the two strings line up offset for offset.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotedeck.problems import Location, Problem, error
-from quotedeck.sources.reading import read_utf8
-from quotedeck.verify.texts import SourceText, collapse_whitespace, parse_text
-
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")  # as verify/texts.py splits paragraphs
+from quotedeck.extract.formats import extract
+from quotedeck.extract.hyphens import with_words_joined
+from quotedeck.extract.plain import plain_paragraphs
+from quotedeck.problems import Location, Problem
+from quotedeck.verify.texts import Extract, SourceText, assemble, load_shown
 
 
 @dataclass(frozen=True)
@@ -28,18 +27,17 @@ class TextView:
 
 
 def view(path: Path, raw: str) -> TextView:
-    text = parse_text(path, raw)
-    shown = " ".join(p for p in (collapse_whitespace(p) for p in _PARAGRAPH_BREAK.split(raw)) if p)
-    if len(shown) != len(text.normalized):  # cannot happen while straightening maps one to one
-        shown = text.normalized
+    """Plain text as a view."""
+    text, shown = assemble(path, with_words_joined(plain_paragraphs(raw)))
     return TextView(text, shown)
 
 
-def load_view(path: Path, cited_at: Location | None = None) -> TextView | Problem:
-    raw = read_utf8(path, cited_at)
-    if isinstance(raw, Problem):
-        return raw
-    loaded = view(path, raw)
-    if not loaded.text.normalized:
-        return error(cited_at or Location(path), f"the text file {path.name} is empty", "paste the text into it")
-    return loaded
+def load_view(path: Path, cited_at: Location | None = None, extract_text: Extract = extract) -> TextView | Problem:
+    """Any kind of text, read as verify reads it: the same extraction, the same problems."""
+    loaded = load_shown(path, cited_at or Location(path), extract_text)
+    if isinstance(loaded, Problem):
+        return loaded
+    text, shown = loaded
+    if len(shown) != len(text.normalized):  # cannot happen while straightening maps one to one
+        shown = text.normalized
+    return TextView(text, shown)

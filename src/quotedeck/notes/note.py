@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 
 from quotedeck.model import Card, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.escaping import cloze_html, escape_text
@@ -24,10 +25,28 @@ def note_digest(guid: str, kind: Kind, deck: str, fields: tuple[str, ...], tags:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def citation(card: Card, paragraph: int) -> str:
+def citation(card: Card, place: str) -> str:
     source = card.source
     by = f"{source.author}, " if source.author else ""
-    return f"{by}“{source.title}”, paragraph {paragraph}"
+    return f"{by}“{source.title}”, {place}"
+
+
+def citation_link(url: str, page: int) -> str:
+    """Where the citation links: the text's address, at the page for a PDF (`#page=N`, which
+    browsers' and phones' PDF viewers open at)."""
+    if not page:
+        return url
+    return f"{url.partition('#')[0]}#page={page}"
+
+
+def source_html(card: Card, place: str, page: int) -> str:
+    """The Source field: the citation, a plain link to the text when the card file gives its `url`
+    (an <a href> opens in the system browser on AnkiDroid, AnkiMobile and desktop alike)."""
+    cited = escape_text(citation(card, place))
+    if not card.source.url:
+        return cited
+    href = html.escape(citation_link(card.source.url, page), quote=True).replace("{", "&#123;").replace("}", "&#125;")
+    return f'<a href="{href}">{cited}</a>'
 
 
 def also_html(names: tuple[str, ...]) -> str:
@@ -45,9 +64,9 @@ def build_note(
     verified: VerifiedCard, deletions: list[Deletion], deck_name: str, deck_tags: tuple[str, ...]
 ) -> NoteSpec:
     """The note of a verified card whose phrases are numbered: fields escaped, tags, GUID."""
-    card, shown_quote, paragraph = verified.card, verified.shown, verified.paragraph
+    card, shown_quote = verified.card, verified.shown
     quote = cloze_html(shown_quote, deletions)
-    source = escape_text(citation(card, paragraph))
+    source = source_html(card, verified.place, verified.page)
     extra = escape_text(card.extra)
     values: tuple[str, ...]
     if card.kind is Kind.TERM:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import urllib.parse
 from pathlib import Path
 
 from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef
@@ -23,7 +24,7 @@ from quotedeck.sources.yamlnodes import (
 
 DECK_KEYS = ("name", "description", "tags")
 FILE_KEYS = ("source", "deck", "tags", "cards")
-SOURCE_KEYS = ("text", "title", "author")
+SOURCE_KEYS = ("text", "title", "author", "url")
 TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
 QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
 PHRASE_KEYS = ("phrase", "hint")
@@ -256,14 +257,22 @@ class _CardFile:
         text = self.reader.text(keys["text"])
         title = self.reader.text(keys["title"])
         author = self.reader.text(keys["author"]) if "author" in keys else ""
-        if text is None or title is None or author is None:
+        url = self.reader.text(keys["url"]) if "url" in keys else ""
+        if text is None or title is None or author is None or url is None:
+            return None
+        if url and not is_web_address(url):
+            self.reader.fail(
+                keys["url"],
+                "`url` must be a web address beginning with http:// or https://",
+                "e.g. https://example.org/text.pdf",
+            )
             return None
         cited_at = self.reader.at(keys["text"])
         text_path = cited_text(self.path, self.root, text, cited_at)
         if isinstance(text_path, Problem):
             self.problems.append(text_path)
             return None
-        return SourceRef(text_path, title, author, cited_at)
+        return SourceRef(text_path, title, author, cited_at, url)
 
     def _card(self, node: Node, deck: str, file_tags: tuple[str, ...], source: SourceRef | None) -> Card | None:
         reader = self.reader
@@ -379,6 +388,17 @@ class _CardFile:
 
 _EMPTY_PHRASE = "the phrase to hide is empty"
 _FILL_PHRASE = "write words of the quote to hide, or remove the empty entry"
+
+
+def is_web_address(url: str) -> bool:
+    """An http(s) address with a host, and nothing a link could not hold (spaces, quotes, angle brackets)."""
+    if any(char.isspace() or char in '"<>\\`' for char in url):
+        return False
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 def _text_hint(node: Node) -> str:

@@ -29,6 +29,27 @@ def read_text_and_digest(
     path: Path, cited_at: Location | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> tuple[str, str] | Problem:
     """As read_utf8, with the SHA-256 of the bytes read: which version of the file it was."""
+    read = read_bytes_and_digest(path, cited_at, max_bytes)
+    if isinstance(read, Problem):
+        return read
+    data, digest = read
+    text = decode_utf8(path, data)
+    return text if isinstance(text, Problem) else (text, digest)
+
+
+def decode_utf8(path: Path, data: bytes) -> str | Problem:
+    """The bytes of `path` as text with `\n` line endings, or where they are not UTF-8."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_utf8(path, data, exc.start)
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_bytes_and_digest(
+    path: Path, cited_at: Location | None = None, max_bytes: int = MAX_FILE_BYTES
+) -> tuple[bytes, str] | Problem:
+    """The file's bytes and their SHA-256, or the problem that stops reading it."""
     where = cited_at or Location(path)
     try:
         size = path.stat().st_size
@@ -45,12 +66,7 @@ def read_text_and_digest(
         return error(where, f"file not found: {path}", "check the file name and folder")
     except OSError as exc:
         return error(where, f"cannot read {path}: {exc.strerror or exc}")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return _not_utf8(path, data, exc.start)
-    digest = hashlib.sha256(data).hexdigest()
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), digest
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def _not_utf8(path: Path, data: bytes, offset: int) -> Problem:

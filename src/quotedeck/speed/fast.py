@@ -13,6 +13,7 @@ from quotedeck.pipeline import BuildReport, Checked, CheckedFile, CheckFiles, Pr
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.speed.cache import FileCache, entry_key
 from quotedeck.speed.encoding import decode, encode
+from quotedeck.speed.extracted import remembered_extract
 from quotedeck.speed.hashing import Hashes
 from quotedeck.speed.stamp import remember, up_to_date
 from quotedeck.speed.workers import checked_in_workers, worker_count
@@ -92,7 +93,7 @@ def _fresh(
             yield ((decode(encoded), encoded) for encoded in results)
         else:
             texts: dict[Path, SourceText] = {}
-            checked = (check_card_file(root, path, deck_name, texts) for path in paths)
+            checked = (check_card_file(root, path, deck_name, texts, remembered_extract) for path in paths)
             yield ((result, encode(result)) for result in checked)
 
 

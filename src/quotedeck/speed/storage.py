@@ -17,6 +17,11 @@ def cache_folder(source: Path, kind: str) -> Path:
     return Path(platformdirs.user_cache_dir("quotedeck")) / kind / root_key
 
 
+def texts_folder() -> Path:
+    """Where extracted texts are kept, by their content: shared by every deck."""
+    return Path(platformdirs.user_cache_dir("quotedeck")) / "texts"
+
+
 def read_quietly(path: Path, max_bytes: int) -> bytes | None:
     """The file's bytes, if it is a regular file of ours (no link) and not too big."""
     try:

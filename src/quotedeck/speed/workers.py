@@ -21,6 +21,7 @@ from pathlib import Path
 
 from quotedeck.pipeline import check_card_file
 from quotedeck.speed.encoding import encode
+from quotedeck.speed.extracted import remembered_extract
 from quotedeck.verify.texts import SourceText
 
 # Below this many bytes of card files to check, starting workers costs more than it saves.
@@ -89,4 +90,4 @@ def _check(path: Path) -> bytes:
     state = _worker
     if state is None:  # pragma: no cover - the pool starts every worker with _start_worker
         raise RuntimeError("a card file worker was not started")
-    return encode(check_card_file(state.root, path, state.deck_name, state.texts))
+    return encode(check_card_file(state.root, path, state.deck_name, state.texts, remembered_extract))

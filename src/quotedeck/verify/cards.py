@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from quotedeck.extract.formats import extract
 from quotedeck.model import Card, VerifiedCard
 from quotedeck.problems import Location, Problem, error, warning
 from quotedeck.verify.cloze import find_phrases
 from quotedeck.verify.quotes import QuoteMiss, find_quote
-from quotedeck.verify.texts import SourceText, collapse_whitespace, load_text
+from quotedeck.verify.texts import Extract, SourceText, collapse_whitespace, load_text
 
 
 def verify_cards(
-    cards: list[Card], root: Path, texts: dict[Path, SourceText]
+    cards: list[Card], root: Path, texts: dict[Path, SourceText], extract_text: Extract = extract
 ) -> tuple[list[VerifiedCard], list[Problem]]:
     """The cards whose quote and phrases hold, and a problem for each that does not.
 
-    `texts` keeps the texts read, for the next card file.
+    `texts` keeps the texts read, for the next card file; `extract_text` reads a text's file.
     """
     by_file: dict[Location, SourceText | Problem] = {}  # one look per card file's `text:`
     problems: list[Problem] = []
@@ -25,7 +26,7 @@ def verify_cards(
         cited_at = card.source.location
         if cited_at not in by_file:
             path = card.source.text_path
-            loaded = texts.get(path) or load_text(path, cited_at)
+            loaded = texts.get(path) or load_text(path, cited_at, extract_text)
             by_file[cited_at] = loaded
             if isinstance(loaded, Problem):
                 problems.append(loaded)
@@ -44,17 +45,20 @@ def verify_cards(
         if cloze_problems:
             problems.extend(cloze_problems)
             continue
-        if match.last_paragraph > match.paragraph:
-            problems.append(_across_warning(card, match.paragraph, match.last_paragraph))
-        verified.append(VerifiedCard(card, shown, match.paragraph, tuple(phrases)))
+        last = text.paragraph_at(max(match.start, match.end - 1))
+        if last > match.paragraph and not text.page_break_between(match.paragraph, last):
+            problems.append(_across_warning(card, text, match.paragraph, last))
+        place, page = text.citation(match.start, match.end)
+        verified.append(VerifiedCard(card, shown, place, page, tuple(phrases)))
     return verified, problems
 
 
-def _across_warning(card: Card, first: int, last: int) -> Problem:
+def _across_warning(card: Card, text: SourceText, first: int, last: int) -> Problem:
     """Plain or elided alike: a card shows one passage, and cites one paragraph."""
     return warning(
         card.quote_location,
-        f"the quote runs across a paragraph break (paragraphs {first} to {last}); the card cites paragraph {first}",
+        f"the quote runs across a paragraph break (paragraphs {first} to {last}); "
+        f"the card cites {text.place_name(first)}",
         "quote from one paragraph, or make a card for each",
     )
 
@@ -65,7 +69,8 @@ def _closest_hint(miss: QuoteMiss) -> str:
     if not miss.closest:
         return "copy the quote from the text again"
     # Rounded down: a passage that differs must never read as "100% similar".
-    return f"closest passage (paragraph {miss.paragraph}, {int(miss.similarity)}% similar): “{miss.closest}”"
+    place = miss.place or f"paragraph {miss.paragraph}"
+    return f"closest passage ({place}, {int(miss.similarity)}% similar): “{miss.closest}”"
 
 
 def _display(path: Path, root: Path) -> str:

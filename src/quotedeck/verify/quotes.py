@@ -17,11 +17,12 @@ ELLIPSIS = re.compile(r"…|\.\.\.")
 
 
 class QuoteMatch(NamedTuple):  # a named tuple, as Phrase: one a card
-    """Where a quote was found: the first occurrence, by paragraph number."""
+    """Where a quote was found: the first occurrence, by paragraph number, and its span
+    (which may run across a paragraph break)."""
 
     paragraph: int
     start: int
-    last_paragraph: int = 0  # where it ends: a later one when it runs across a paragraph break
+    end: int
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class QuoteMiss:
     similarity: float
     paragraph: int
     hint: str = ""  # shown instead of the closest passage when that would not help
+    place: str = ""  # the closest passage's, as a card would cite it
 
 
 # From this similarity on, a missed quote is a slip (a typo, a PDF's ligature or
@@ -67,19 +69,39 @@ def _find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
     parts = fragments(quote)
     if not parts:
         return QuoteMiss("the quote has no words", "", 0.0, 0)
+    found = _find_parts(parts, text)
+    if isinstance(found, _Progress) and text.hyphenated:  # `self-control` where a line end broke it, joined
+        joined = [_join_hyphenated(part, text.hyphenated) for part in parts]
+        if joined != parts and isinstance(again := _find_parts(joined, text), QuoteMatch):
+            return again
+    if isinstance(found, QuoteMatch):
+        return found
+    return _explain_miss(parts, text, found)
+
+
+_HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+
+
+def _join_hyphenated(part: str, hyphenated: tuple[str, ...]) -> str:
+    words = set(hyphenated)
+    return _HYPHENATED.sub(lambda m: m.group().replace("-", "") if m.group().lower() in words else m.group(), part)
+
+
+def _find_parts(parts: list[str], text: SourceText) -> QuoteMatch | _Progress:
+    """The parts' first place, or how far the best paragraph got."""
     best = _Progress(0, 0)
     start = _next_start(parts[0], text, 0)
     while start >= 0:
         paragraph = text.paragraph_at(start)
         end = text.paragraph_end(paragraph)
-        held = 1 + _held_in_order(parts[1:], text.normalized, start + len(parts[0]), end)
-        if held == len(parts):
-            return QuoteMatch(paragraph, start, text.paragraph_at(start + len(parts[0]) - 1))
-        best = max(best, _Progress(held, -paragraph))
+        held, last = _held_in_order(parts[1:], text.normalized, start + len(parts[0]), end)
+        if held == len(parts) - 1:
+            return QuoteMatch(paragraph, start, last)
+        best = max(best, _Progress(held + 1, -paragraph))
         # A later start in this paragraph leaves less room for the other parts, so
         # it cannot succeed either: go on in the next paragraph (linear, not quadratic).
         start = _next_start(parts[0], text, max(end, start + 1))
-    return _across_paragraphs(parts, text) or _explain_miss(parts, text, best)
+    return _across_paragraphs(parts, text) or best
 
 
 def _across_paragraphs(parts: list[str], text: SourceText) -> QuoteMatch | None:
@@ -95,7 +117,7 @@ def _across_paragraphs(parts: list[str], text: SourceText) -> QuoteMatch | None:
         if found < 0:
             return None
         cursor = found + len(part)
-    return QuoteMatch(text.paragraph_at(start), start, text.paragraph_at(cursor - 1))
+    return QuoteMatch(text.paragraph_at(start), start, cursor)
 
 
 class _Progress(NamedTuple):
@@ -154,14 +176,15 @@ def _next_start(part: str, text: SourceText, after: int) -> int:
     return -1
 
 
-def _held_in_order(parts: list[str], haystack: str, cursor: int, end: int) -> int:
-    """How many of `parts` occur one after another from `cursor` on, before `end`."""
+def _held_in_order(parts: list[str], haystack: str, cursor: int, end: int) -> tuple[int, int]:
+    """How many of `parts` occur one after another from `cursor` on, before `end`, and where
+    the last of those ends."""
     for held, part in enumerate(parts):
         found = find_bounded(part, haystack, cursor, end)
         if found < 0:
-            return held
+            return held, cursor
         cursor = found + len(part)
-    return len(parts)
+    return len(parts), cursor
 
 
 # How many parts of an elided quote a miss is explained from; each costs a search
@@ -187,7 +210,7 @@ def _explain_miss(parts: list[str], text: SourceText, best: _Progress) -> QuoteM
         "",
         100.0,
         0,
-        f"the first {best.held} parts come in order in paragraph {-best.paragraph}, but not “{_short(stop)}”"
+        f"the first {best.held} parts come in order in {text.place_name(-best.paragraph)}, but not “{_short(stop)}”"
         f" after them; {_where(found, -best.paragraph, text)}",
     )
 
@@ -195,7 +218,9 @@ def _explain_miss(parts: list[str], text: SourceText, best: _Progress) -> QuoteM
 def _where(found: int, paragraph: int, text: SourceText) -> str:
     elsewhere = text.paragraph_at(found)
     return (
-        "it comes earlier in that paragraph" if elsewhere == paragraph else f"the text has it in paragraph {elsewhere}"
+        "it comes earlier in that paragraph"
+        if elsewhere == paragraph
+        else f"the text has it in {text.place_name(elsewhere)}"
     )
 
 
@@ -210,7 +235,8 @@ def _part_miss(part: str, count: int, text: SourceText) -> QuoteMiss:
     if difference and text.decomposed and has_marks(difference):
         difference += " (the text uses decomposed accents)"
     reason = f"{subject} differs from the text: {difference}" if difference else f"{subject} is not in the text"
-    return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph)
+    place = text.place_name(nearest.paragraph) if nearest.paragraph else ""
+    return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph, place=place)
 
 
 # How far a word cut by a quote is shown, at most, on either side.
@@ -265,9 +291,9 @@ def _elision_miss(parts: list[str], text: SourceText) -> QuoteMiss:
                 haystack[begin:end],
                 100.0,
                 number,
-                f"in paragraph {number} they come in this order: “{in_order}”",
+                f"in {text.place_name(number)} they come in this order: “{in_order}”",
             )
-    where = ", ".join(f"“{_short(p)}” in paragraph {text.paragraph_at(_next_start(p, text, 0))}" for p in parts)
+    where = ", ".join(f"“{_short(p)}” in {text.place_name(text.paragraph_at(_next_start(p, text, 0)))}" for p in parts)
     return QuoteMiss(
         "the parts around the ellipsis appear in another order in the text",
         "",

@@ -1,0 +1,1 @@
+"""Texts as they are received (plain text, Markdown, HTML, EPUB, PDF) -> paragraphs, each with its place."""
