@@ -68,6 +68,7 @@ class DeckInfo:
     description: str
     tags: tuple[str, ...]
     location: Location
+    order: tuple[tuple[str, Location], ...] = ()  # `order:`: texts by path or title, first studied first
 
 
 class PhraseSpans(NamedTuple):
@@ -85,6 +86,8 @@ class VerifiedCard(NamedTuple):
     shown: str  # the quote as the card shows it: as written, whitespace collapsed
     paragraph: int  # where the quote is in its text
     phrases: tuple[PhraseSpans, ...]
+    offset: int = 0  # where the quote starts in its text, normalised (for the reading order)
+    text_length: int = 1  # of the text, normalised: `offset` as a share of the text
 
 
 class NoteSpec(NamedTuple):
@@ -102,3 +105,4 @@ class NoteSpec(NamedTuple):
     quote_digest: str  # of the quote as shown, for the same
     location: Location
     digest: str  # changes exactly when something Anki stores for the note changes
+    due: int = 0  # its cards' new-card position in Anki (notes/order.py); not in `digest`: Anki never updates a card

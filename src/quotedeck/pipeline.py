@@ -18,6 +18,7 @@ from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.model import DeckInfo, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
+from quotedeck.notes.order import text_order
 from quotedeck.output.writing import write_outputs
 from quotedeck.problems import Location, Problem
 from quotedeck.sources.files import SourceFolder, list_sources
@@ -150,14 +151,25 @@ def check(
     problems += [p for f in files for p in f.verify_problems]
     if deck is None or any(p.is_error for p in problems):
         raise SourceProblems(problems)
+    cited = ((v.card.source.text_path, v.card.source.title, v.card.source.location) for f in files for v in f.verified)
+    order, order_problems = text_order(deck, folder.root, cited)
+    problems += order_problems
+    if any(p.is_error for p in order_problems):
+        raise SourceProblems(problems)
     notes = [
-        build_note(card, number_phrases(card.phrases, lock.numbers(card.card.id)), deck.name, deck.tags)
+        build_note(
+            card,
+            number_phrases(card.phrases, lock.numbers(card.card.id)),
+            deck.name,
+            deck.tags,
+            order[card.card.source.text_path],
+        )
         for f in files
         for card in f.verified
     ]
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
-    cited = dict(pair for f in files for pair in f.texts)
+    texts_read = dict(pair for f in files for pair in f.texts)
     return Checked(
         folder=folder,
         deck=deck,
@@ -165,7 +177,7 @@ def check(
         warnings=tuple(sorted([*problems, *the_plan.warnings], key=Problem.sort_key)),
         source_warnings=tuple(sorted(problems, key=Problem.sort_key)),
         lock_version=lock.version,
-        texts=tuple(sorted(cited.items())),
+        texts=tuple(sorted(texts_read.items())),
     )
 
 

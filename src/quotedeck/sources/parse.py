@@ -20,7 +20,7 @@ from quotedeck.sources.yamlnodes import (
     node_location,
 )
 
-DECK_KEYS = ("name", "description", "tags")
+DECK_KEYS = ("name", "description", "tags", "order")
 FILE_KEYS = ("source", "deck", "tags", "cards")
 SOURCE_KEYS = ("text", "title", "author")
 TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
@@ -100,9 +100,10 @@ def _parse_deck(path: Path, problems: list[Problem]) -> DeckInfo | None:
     name = reader.deck_name(keys["name"])
     description = reader.text(keys["description"]) if "description" in keys else ""
     tags = reader.tags(keys["tags"]) if "tags" in keys else ()
-    if name is None or description is None or tags is None:
+    order = reader.order(keys["order"]) if "order" in keys else ()
+    if name is None or description is None or tags is None or order is None:
         return None
-    return DeckInfo(name, description, tags, node_location(path, keys["name"]))
+    return DeckInfo(name, description, tags, node_location(path, keys["name"]), order)
 
 
 class _Reader:
@@ -185,6 +186,15 @@ class _Reader:
             return None
         # Anki separates tags with spaces, so a space inside a tag becomes `_`.
         return tuple(re.sub(r"\s+", "_", tag) for tag in items if tag is not None)
+
+    def order(self, node: Node) -> tuple[tuple[str, Location], ...] | None:
+        """`order:`: texts by path or title, each with where it is written."""
+        if not isinstance(node, SequenceNode) or not node.value:
+            got = "an empty list" if isinstance(node, SequenceNode) else _describe(node)
+            self.fail(node, f"expected a list of texts, got {got}", "write `order: [texts/first.txt, …]`")
+            return None
+        items = [(self.text(item), self.at(item)) for item in node.value]
+        return None if any(text is None for text, _ in items) else tuple((t, at) for t, at in items if t is not None)
 
     def deck_name(self, node: Node) -> str | None:
         name = self.text(node)

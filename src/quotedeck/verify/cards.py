@@ -44,7 +44,9 @@ def verify_cards(
         if cloze_problems:
             problems.extend(cloze_problems)
             continue
-        verified.append(VerifiedCard(card, shown, match.paragraph, tuple(phrases)))
+        verified.append(
+            VerifiedCard(card, shown, match.paragraph, tuple(phrases), match.start, len(text.normalized) or 1)
+        )
     return verified, problems
 
 
