@@ -18,7 +18,7 @@ import click
 from quotedeck import __version__
 from quotedeck.errors import OutputError, QuotedeckError, SourceProblems
 from quotedeck.pipeline import BuildReport, Checked
-from quotedeck.problems import Problem
+from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.files import is_source
 from quotedeck.speed import fast
 from quotedeck.state.changes import ChangeReport
@@ -121,14 +121,34 @@ def source_changes(source: Path, stop: threading.Event | None = None) -> Iterato
 @main.command()
 @SOURCE
 @JOBS
-def check(source: Path, jobs: int | None) -> None:
+@click.option("--strict", is_flag=True, help="Fail on drafts too: every draft must become a card first.")
+def check(source: Path, jobs: int | None, strict: bool) -> None:
     """Check SOURCE (default: ./cards_source) as `build` would; write nothing.
 
     \b
     Example:
       quotedeck check
+      quotedeck check --strict     # in CI: no drafts left
     """
-    _say_checked(source, _run(lambda: fast.check(source, jobs=jobs)))
+    checked = _run(lambda: fast.check(source, jobs=jobs))
+    if strict and checked.drafts:
+        _print_warnings(checked.warnings)
+        raise Failed(SourceProblems([_unfinished(draft.card.location, draft.card.id) for draft in checked.drafts]))
+    _say_checked(source, checked)
+
+
+def _unfinished(location: Location, card_id: str) -> Problem:
+    return error(
+        location,
+        f"`{card_id}` is a draft: it needs a term or a question",
+        "add `term:` and `definition:`, or `question:`, `answer:` and `cloze:`, and remove `draft:`",
+    )
+
+
+def _drafts_line(count: int) -> list[str]:
+    if not count:
+        return []
+    return [f"{count} draft{'s' if count != 1 else ''} to finish (each needs a term or a question)"]
 
 
 def _say_checked(source: Path, checked: Checked) -> None:
@@ -136,6 +156,8 @@ def _say_checked(source: Path, checked: Checked) -> None:
     notes = checked.plan.notes
     cards = sum(len(s.note.ordinals) for s in notes)
     click.echo(f"OK: {len(notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+    for line in _drafts_line(len(checked.drafts)):
+        click.echo(line)
 
 
 class _Bar(Protocol):
@@ -247,6 +269,7 @@ def _summary(report: BuildReport, dry_run: bool) -> str:
     else:
         lines = [f"{'Would write' if dry_run else 'Wrote'} {_shown(report.output)}: {counts}"]
     lines.extend(_changes(report.changes))
+    lines.extend(_drafts_line(len(report.drafts)))
     return "\n".join(lines)
 
 
@@ -293,6 +316,7 @@ def report_json(report: BuildReport) -> dict[str, object]:
         "notetypes_changed": list(changes.notetypes_changed),
         "removed_clozes": [{"id": c.card_id, "phrase": c.phrase, "ordinal": c.ordinal} for c in changes.removed_clozes],
         "warnings": [format_problem(p) for p in report.warnings],
+        "drafts": [f"{_shown(d.path)}:{d.line}:{d.column}" for d in report.drafts],
     }
 
 
@@ -461,3 +485,53 @@ def fix(source: Path, dry_run: bool) -> None:
 
 def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+# ---- Highlights: a reading app's export -> drafts (the logic is in quotedeck/authoring/highlights.py) ----
+
+
+@main.command()
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@SOURCE
+@click.option("--book", help="The book to take highlights of, by title (or a part of it), when the export has several.")
+@click.option("--dry-run", is_flag=True, help="Show the drafts that would be added; write nothing.")
+def highlights(export: Path, source: Path, book: str | None, dry_run: bool) -> None:
+    """Add a draft card for each new highlight of EXPORT to SOURCE (default: ./cards_source).
+
+    EXPORT is Kindle's `My Clippings.txt`, KOReader's JSON export, Readwise's
+    CSV export, or Markdown/text with one quote per paragraph or `>` quote.
+    Each highlight is found in the deck's texts and drafted with the text's
+    own words; one already drafted or carded (overlapping passages count as
+    the same) is skipped, so running it again adds nothing.
+
+    \b
+    Example:
+      quotedeck highlights "My Clippings.txt" --book "Going Towards"
+      quotedeck highlights koreader.json my_cards --dry-run
+    """
+    from quotedeck.authoring.highlights import plan_highlights, write_highlights
+
+    report = _run(lambda: plan_highlights(export, source, book))
+    if not dry_run:
+        _run(lambda: write_highlights(report))
+    for file in report.files:
+        for card_id, spot in file.drafts:
+            click.echo(f"{_shown(file.path)}: {card_id} ({spot.highlight.where or spot.highlight.app})")
+    for miss in report.unplaced:
+        at = f"{_shown(miss.text)}, paragraph {miss.paragraph}, {int(miss.similarity)}% similar" if miss.text else ""
+        click.echo(
+            f"{_shown(export)}: warning: highlight not found in the texts ({miss.highlight.where}): "
+            f"“{_one_line(_short(miss.highlight.text))}”"
+            + (f"\n    hint: closest passage ({at}): “{_one_line(_short(miss.closest))}”" if miss.closest else ""),
+            err=True,
+        )
+    verb = "Would add" if dry_run else "Added"
+    click.echo(
+        f"{verb} {_count(report.added, 'draft')} from {report.kind} highlights of “{report.book}”: "
+        f"{report.highlights} highlights, {report.known} already drafted or carded, "
+        f"{len(report.unplaced)} not found"
+    )
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -13,6 +13,7 @@ from quotedeck.problems import Location
 class Kind(Enum):
     TERM = "term"
     QUESTION = "question"
+    DRAFT = "draft"  # a quote waiting for its term or question: verified and counted, never a note
 
     # Members are singletons that equal only themselves: identity is their hash. Enum's own
     # hashes the name in Python, and every note looks its kind up a few times per build.
@@ -46,8 +47,8 @@ class Card(NamedTuple):
 
     kind: Kind
     id: str
-    prompt: str  # the term, or the question
-    response: str  # the definition, or the answer
+    prompt: str  # the term, or the question ("" for a draft)
+    response: str  # the definition, or the answer; a draft's `draft:`, where it was highlighted
     quote: str
     phrases: tuple[Phrase, ...]
     also: tuple[str, ...]

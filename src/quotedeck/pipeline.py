@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotedeck.errors import LockOutdated, SourceProblems
-from quotedeck.model import DeckInfo, VerifiedCard
+from quotedeck.model import DeckInfo, Kind, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
 from quotedeck.notes.order import text_order
@@ -89,6 +89,7 @@ class Checked:
     source_warnings: tuple[Problem, ...]  # those of the sources alone, not of what changed since the lock
     lock_version: int  # of the lock file read: an older format is written anew
     texts: tuple[tuple[Path, str], ...]  # every text cited, with the digest of what was read
+    drafts: tuple[VerifiedCard, ...] = ()  # quotes waiting for a term or question: verified, not notes
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class BuildReport:
     card_ids: tuple[str, ...] = ()  # every note's card id, in the package's order
     source_warnings: tuple[Problem, ...] = ()  # what a build of the same inputs warns of again
     texts: tuple[tuple[Path, str], ...] = ()  # every text cited, with the digest of what was read
+    drafts: tuple[Location, ...] = ()  # where each draft is, in card file order
 
 
 def build_folder(source: Path) -> Path:
@@ -166,6 +168,7 @@ def check(
         )
         for f in files
         for card in f.verified
+        if card.card.kind is not Kind.DRAFT
     ]
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
@@ -178,6 +181,7 @@ def check(
         source_warnings=tuple(sorted(problems, key=Problem.sort_key)),
         lock_version=lock.version,
         texts=tuple(sorted(texts_read.items())),
+        drafts=tuple(card for f in files for card in f.verified if card.card.kind is Kind.DRAFT),
     )
 
 
@@ -216,6 +220,7 @@ def build(
         card_ids=tuple(s.note.card_id for s in the_plan.notes),
         source_warnings=checked.source_warnings,
         texts=checked.texts,
+        drafts=tuple(draft.card.location for draft in checked.drafts),
     )
     if dry_run:
         return report

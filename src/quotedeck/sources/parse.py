@@ -25,6 +25,7 @@ FILE_KEYS = ("source", "deck", "tags", "cards")
 SOURCE_KEYS = ("text", "title", "author")
 TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
 QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
+DRAFT_KEYS = ("draft", "quote", "id", "tags", "extra")
 PHRASE_KEYS = ("phrase", "hint")
 
 # Anki removes these from deck names (rslib/src/decks/name.rs), so the deck
@@ -286,6 +287,8 @@ class _CardFile:
             second = [k for k, _ in node.value if isinstance(k, ScalarNode) and k.value in ("term", "question")][1]
             reader.fail(second, "a card has either `term:` or `question:`, not both", "split it into two cards")
             return None
+        if "draft" in names:
+            return self._draft(node, names, deck, file_tags, source)
         if "term" not in names and "question" not in names:
             reader.fail(node, "the card has neither `term:` nor `question:`", "add `term: …` or `question: …`")
             return None
@@ -334,6 +337,31 @@ class _CardFile:
             id_location=reader.at(id_node),
             quote_location=reader.at(keys["quote"]),
         )
+
+    def _draft(
+        self, node: MappingNode, names: set[object], deck: str, file_tags: tuple[str, ...], source: SourceRef | None
+    ) -> Card | None:
+        """A quote waiting for its term or question (as `quotedeck highlights` writes them)."""
+        reader = self.reader
+        if "term" in names or "question" in names:
+            key = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == "draft")
+            reader.fail(key, "a finished card has no `draft:`", "remove the `draft:` line")
+            return None
+        keys = reader.mapping(node, DRAFT_KEYS, required=("draft", "quote", "id"))
+        if keys is None or not all(k in keys for k in DRAFT_KEYS[:3]):
+            return None
+        place = reader.text(keys["draft"])
+        quote = reader.text(keys["quote"])
+        tags = reader.tags(keys["tags"]) if "tags" in keys else ()
+        extra = reader.text(keys["extra"]) if "extra" in keys else ""
+        card_id, id_node = self._card_id(keys["id"], None, keys["id"])
+        if place is None or quote is None or tags is None or extra is None or card_id is None or source is None:
+            return None
+        at = reader.at(node)
+        return Card(
+            Kind.DRAFT, card_id, "", place, quote, (), (), tuple(dict.fromkeys(file_tags + tags)), extra, deck,
+            source, at, reader.at(id_node), reader.at(keys["quote"]),
+        )  # fmt: skip
 
     def _card_id(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[str | None, Node]:
         if node is None:
