@@ -23,11 +23,7 @@ ASK_LONGER = ASK + ", the entire difficulty lies in imagining what changes to as
 AWAKEN = "still the desire has an ability to awaken the Light. This action is called “awakening from below.”"
 AWAKEN_MANGLED = "still the desire has an abil- ity to awaken the Light. This action is called “awakening from below.”"
 TRANSFORM = "It has to ask for its opposite transformation so the Light would give it a new force"
-TRANSFORM_LIGATURE = (
-    TRANSFORM.replace("transformation", "transformation")
-    .replace("force", "force")
-    .replace("opposite", "oppo\u00adsite")
-)
+TRANSFORM_LIGATURE = TRANSFORM.replace("opposite", "oppo\u00adsite")  # a soft hyphen kept
 SQUASH = "to step on his own desire, to squash it and freeze it"
 BOTTOM = "“The bottom of the heart” is such a deep desire in a person that he cannot reach it himself."
 INNERMOST = "from this innermost point inside of me where the Creator is found"
