@@ -27,7 +27,7 @@ from quotedeck.state.changes import ChangeReport
 T = TypeVar("T")
 
 SOURCE = click.argument("source", default="cards_source", type=click.Path(path_type=Path, file_okay=False))
-STRICT = click.option("--strict", is_flag=True, help="Treat every warning as an error (for CI).")
+STRICT = click.option("--strict", is_flag=True, help="Treat every warning, and every draft, as an error (for CI).")
 JOBS = click.option(
     "-j",
     "--jobs",
@@ -151,9 +151,15 @@ def check(source: Path, strict: bool, jobs: int | None) -> None:
     \b
     Example:
       quotedeck check
-      quotedeck check --strict     # warnings fail too, for CI
+      quotedeck check --strict     # in CI: warnings and drafts fail too
     """
     _say_checked(source, _run(lambda: fast.check(source, jobs=jobs, strict=strict)))
+
+
+def _drafts_line(count: int) -> list[str]:
+    if not count:
+        return []
+    return [f"{count} draft{'s' if count != 1 else ''} to finish (each needs a term or a question)"]
 
 
 def _say_checked(source: Path, checked: Checked) -> None:
@@ -161,6 +167,8 @@ def _say_checked(source: Path, checked: Checked) -> None:
     notes = checked.plan.notes
     cards = sum(len(s.note.ordinals) for s in notes)
     click.echo(f"OK: {len(notes)} notes, {cards} cards in {_shown(source)}, every quote found")
+    for line in _drafts_line(len(checked.drafts)):
+        click.echo(line)
 
 
 class _Bar(Protocol):
@@ -272,6 +280,7 @@ def _summary(report: BuildReport, dry_run: bool) -> str:
     else:
         lines = [f"{'Would write' if dry_run else 'Wrote'} {_shown(report.output)}: {counts}"]
     lines.extend(_changes(report.changes))
+    lines.extend(_drafts_line(len(report.drafts)))
     return "\n".join(lines)
 
 
@@ -318,6 +327,7 @@ def report_json(report: BuildReport) -> dict[str, object]:
         "notetypes_changed": list(changes.notetypes_changed),
         "removed_clozes": [{"id": c.card_id, "phrase": c.phrase, "ordinal": c.ordinal} for c in changes.removed_clozes],
         "warnings": [format_problem(p) for p in report.warnings],
+        "drafts": [f"{_shown(d.path)}:{d.line}:{d.column}" for d in report.drafts],
     }
 
 
@@ -485,3 +495,53 @@ def fix(source: Path, dry_run: bool) -> None:
 
 def _count(number: int, thing: str) -> str:
     return f"{number} {thing}{'' if number == 1 else 's'}"
+
+
+# ---- Highlights: a reading app's export -> drafts (the logic is in quotedeck/authoring/highlights.py) ----
+
+
+@main.command()
+@click.argument("export", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@SOURCE
+@click.option("--book", help="The book to take highlights of, by title (or a part of it), when the export has several.")
+@click.option("--dry-run", is_flag=True, help="Show the drafts that would be added; write nothing.")
+def highlights(export: Path, source: Path, book: str | None, dry_run: bool) -> None:
+    """Add a draft card for each new highlight of EXPORT to SOURCE (default: ./cards_source).
+
+    EXPORT is Kindle's `My Clippings.txt`, KOReader's JSON export, Readwise's
+    CSV export, or Markdown/text with one quote per paragraph or `>` quote.
+    Each highlight is found in the deck's texts and drafted with the text's
+    own words; one already drafted or carded (overlapping passages count as
+    the same) is skipped, so running it again adds nothing.
+
+    \b
+    Example:
+      quotedeck highlights "My Clippings.txt" --book "Going Towards"
+      quotedeck highlights koreader.json my_cards --dry-run
+    """
+    from quotedeck.authoring.highlights import plan_highlights, write_highlights
+
+    report = _run(lambda: plan_highlights(export, source, book))
+    if not dry_run:
+        _run(lambda: write_highlights(report))
+    for file in report.files:
+        for card_id, spot in file.drafts:
+            click.echo(f"{_shown(file.path)}: {card_id} ({spot.highlight.where or spot.highlight.app})")
+    for miss in report.unplaced:
+        at = f"{_shown(miss.text)}, paragraph {miss.paragraph}, {int(miss.similarity)}% similar" if miss.text else ""
+        click.echo(
+            f"{_shown(export)}: warning: highlight not found in the texts ({miss.highlight.where}): "
+            f"“{_one_line(_short(miss.highlight.text))}”"
+            + (f"\n    hint: closest passage ({at}): “{_one_line(_short(miss.closest))}”" if miss.closest else ""),
+            err=True,
+        )
+    verb = "Would add" if dry_run else "Added"
+    click.echo(
+        f"{verb} {_count(report.added, 'draft')} from {report.kind} highlights of “{report.book}”: "
+        f"{report.highlights} highlights, {report.known} already drafted or carded, "
+        f"{len(report.unplaced)} not found"
+    )
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -13,6 +13,7 @@ from quotedeck.problems import Location
 class Kind(Enum):
     TERM = "term"
     QUESTION = "question"
+    DRAFT = "draft"  # a quote waiting for its term or question: verified and counted, never a note
 
     # Members are singletons that equal only themselves: identity is their hash. Enum's own
     # hashes the name in Python, and every note looks its kind up a few times per build.
@@ -47,8 +48,8 @@ class Card(NamedTuple):
 
     kind: Kind
     id: str
-    prompt: str  # the term, or the question
-    response: str  # the definition, or the answer
+    prompt: str  # the term, or the question ("" for a draft)
+    response: str  # the definition, or the answer; a draft's `draft:`, where it was highlighted
     quote: str
     phrases: tuple[Phrase, ...]
     also: tuple[str, ...]
@@ -71,6 +72,7 @@ class DeckInfo:
     description: str
     tags: tuple[str, ...]
     location: Location
+    order: tuple[tuple[str, Location], ...] = ()  # `order:`: texts by path or title, first studied first
 
 
 class PhraseSpans(NamedTuple):
@@ -89,6 +91,8 @@ class VerifiedCard(NamedTuple):
     place: str  # where the quote is in its text, as the card cites it: "p. 12", a chapter, "paragraph 3"
     page: int  # the PDF page (in the file, from 1) the quote begins on; 0 for other texts
     phrases: tuple[PhraseSpans, ...]
+    offset: int = 0  # where the quote starts in its text, normalised (for the reading order)
+    text_length: int = 1  # of the text, normalised: `offset` as a share of the text
 
 
 class NoteSpec(NamedTuple):
@@ -106,3 +110,4 @@ class NoteSpec(NamedTuple):
     quote_digest: str  # of the quote as shown, for the same
     location: Location
     digest: str  # changes exactly when something Anki stores for the note changes
+    due: int = 0  # its cards' new-card position in Anki (notes/order.py); not in `digest`: Anki never updates a card

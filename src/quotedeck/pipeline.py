@@ -17,12 +17,13 @@ from pathlib import Path
 from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.extract.formats import extract
 from quotedeck.lint.weak import lint_cards
-from quotedeck.model import DeckInfo, VerifiedCard
+from quotedeck.model import DeckInfo, Kind, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
+from quotedeck.notes.order import text_order
 from quotedeck.output.build_lock import one_build_at_a_time
 from quotedeck.output.writing import write_outputs
-from quotedeck.problems import Location, Problem, Severity
+from quotedeck.problems import Location, Problem, Severity, error
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.sources.ids import slugify
 from quotedeck.sources.parse import check_cards, parse_card_file, parse_deck
@@ -94,6 +95,7 @@ class Checked:
     source_warnings: tuple[Problem, ...]  # those of the sources alone, not of what changed since the lock
     lock_version: int  # of the lock file read: an older format is written anew
     texts: tuple[tuple[Path, str], ...]  # every text cited, with the digest of what was read
+    drafts: tuple[VerifiedCard, ...] = ()  # quotes waiting for a term or question: verified, not notes
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ class BuildReport:
     card_ids: tuple[str, ...] = ()  # every note's card id, in the package's order
     source_warnings: tuple[Problem, ...] = ()  # what a build of the same inputs warns of again
     texts: tuple[tuple[Path, str], ...] = ()  # every text cited, with the digest of what was read
+    drafts: tuple[Location, ...] = ()  # where each draft is, in card file order
 
 
 def build_folder(source: Path) -> Path:
@@ -160,17 +163,30 @@ def check(
     problems += [p for f in files for p in f.verify_problems]
     if deck is None or any(p.is_error for p in problems):
         raise SourceProblems(problems)
-    problems += lint_cards(card for f in files for card in f.verified)
+    cited = ((v.card.source.text_path, v.card.source.title, v.card.source.location) for f in files for v in f.verified)
+    order, order_problems = text_order(deck, folder.root, cited)
+    problems += order_problems
+    if any(p.is_error for p in order_problems):
+        raise SourceProblems(problems)
+    problems += lint_cards(card for f in files for card in f.verified if card.card.kind is not Kind.DRAFT)
     notes = [
-        build_note(card, number_phrases(card.phrases, lock.numbers(card.card.id)), deck.name, deck.tags)
+        build_note(
+            card,
+            number_phrases(card.phrases, lock.numbers(card.card.id)),
+            deck.name,
+            deck.tags,
+            order[card.card.source.text_path],
+        )
         for f in files
         for card in f.verified
+        if card.card.kind is not Kind.DRAFT
     ]
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
-    if strict and (problems or the_plan.warnings):
-        raise SourceProblems(strictly([*problems, *the_plan.warnings]))
-    cited = dict(pair for f in files for pair in f.texts)
+    drafts = tuple(card for f in files for card in f.verified if card.card.kind is Kind.DRAFT)
+    if strict and (problems or the_plan.warnings or drafts):
+        raise SourceProblems(strictly([*problems, *the_plan.warnings]) + [unfinished(draft) for draft in drafts])
+    texts_read = dict(pair for f in files for pair in f.texts)
     return Checked(
         folder=folder,
         deck=deck,
@@ -178,7 +194,17 @@ def check(
         warnings=tuple(sorted([*problems, *the_plan.warnings], key=Problem.sort_key)),
         source_warnings=tuple(sorted(problems, key=Problem.sort_key)),
         lock_version=lock.version,
-        texts=tuple(sorted(cited.items())),
+        texts=tuple(sorted(texts_read.items())),
+        drafts=drafts,
+    )
+
+
+def unfinished(draft: VerifiedCard) -> Problem:
+    """A draft, as `--strict` reports it: a card still to write."""
+    return error(
+        draft.card.location,
+        f"`{draft.card.id}` is a draft: it needs a term or a question",
+        "add `term:` and `definition:`, or `question:`, `answer:` and `cloze:`, and remove `draft:`",
     )
 
 
@@ -249,6 +275,7 @@ def _build(
         card_ids=tuple(s.note.card_id for s in the_plan.notes),
         source_warnings=checked.source_warnings,
         texts=checked.texts,
+        drafts=tuple(draft.card.location for draft in checked.drafts),
     )
     if dry_run:
         return report

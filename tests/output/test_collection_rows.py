@@ -71,10 +71,13 @@ def test_notes_and_cards_are_the_rows_genanki_writes(tmp_path: Path) -> None:
     for stamped in checked.plan.notes:
         note = stamped.note
         deck = decks.setdefault(note.deck, genanki.Deck(stable_id("deck", note.deck), note.deck))
-        deck.add_note(genanki.Note(models[note.kind], list(note.fields), tags=list(note.tags), guid=note.guid))
+        deck.add_note(
+            genanki.Note(models[note.kind], list(note.fields), tags=list(note.tags), guid=note.guid, due=note.due)
+        )
     theirs = tmp_path / "theirs.apkg"
     genanki.Package(list(decks.values())).write_to_file(str(theirs), timestamp=T0)
 
     mine, genankis = tables(ours, tmp_path / "ours"), tables(theirs, tmp_path / "theirs")
     assert len(mine["notes"]) == 2 and len(mine["cards"]) == 3
+    assert len({row[8] for row in mine["cards"]}) == 2  # each note at its own position (due)
     assert mine == genankis

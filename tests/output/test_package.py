@@ -55,7 +55,7 @@ class _GenankiNote(genanki.Note):  # type: ignore[misc]
     """A note written by genanki itself, with quotedeck's mod and cards (quotedeck's writer until it inserted rows)."""
 
     def __init__(self, note: NoteSpec, model: _StampedModel, mod: int) -> None:
-        super().__init__(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid)
+        super().__init__(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid, due=note.due)
         self.mod = mod
         self.cards = [genanki.Card(ordinal - 1) for ordinal in note.ordinals]
 

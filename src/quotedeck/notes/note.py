@@ -11,6 +11,7 @@ from quotedeck.notes.escaping import cloze_html, escape_text
 from quotedeck.notes.identity import note_guid
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.notes.numbering import Deletion
+from quotedeck.notes.order import card_position
 from quotedeck.sources.ids import slugify
 
 
@@ -61,9 +62,14 @@ def _tags(deck_tags: tuple[str, ...], card_tags: tuple[str, ...], kind: Kind, ti
 
 
 def build_note(
-    verified: VerifiedCard, deletions: list[Deletion], deck_name: str, deck_tags: tuple[str, ...]
+    verified: VerifiedCard,
+    deletions: list[Deletion],
+    deck_name: str,
+    deck_tags: tuple[str, ...],
+    text_index: int = 0,
 ) -> NoteSpec:
-    """The note of a verified card whose phrases are numbered: fields escaped, tags, GUID."""
+    """The note of a verified card whose phrases are numbered: fields escaped, tags, GUID, and
+    its cards' new-card position (its text being `text_index` in the reading order)."""
     card, shown_quote = verified.card, verified.shown
     quote = cloze_html(shown_quote, deletions)
     source = source_html(card, verified.place, verified.page)
@@ -102,4 +108,5 @@ def build_note(
         quote_digest=quote_digest(shown_quote),
         location=card.location,
         digest=note_digest(guid, card.kind, card.deck, values, unique_tags),
+        due=card_position(verified, text_index),
     )

@@ -62,4 +62,4 @@ def notetype_for(kind: Kind) -> Notetype:
     )
 
 
-NOTETYPES = {kind: notetype_for(kind) for kind in Kind}
+NOTETYPES = {kind: notetype_for(kind) for kind in (Kind.TERM, Kind.QUESTION)}  # a draft is never a note

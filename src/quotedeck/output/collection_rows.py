@@ -43,7 +43,7 @@ class NumberedNotes:
 # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
 _INSERT_NOTE = "INSERT INTO notes VALUES(?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')"
 # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps, lapses, left, odue, odid, flags, data
-_INSERT_CARD = "INSERT INTO cards VALUES(?, ?, ?, ?, ?, -1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, '')"
+_INSERT_CARD = "INSERT INTO cards VALUES(?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')"
 
 
 def _note_rows(numbered: NumberedNotes, model_ids: dict[Kind, int]) -> Iterator[tuple[object, ...]]:
@@ -56,9 +56,10 @@ def _note_rows(numbered: NumberedNotes, model_ids: dict[Kind, int]) -> Iterator[
 
 def _card_rows(numbered: NumberedNotes) -> Iterator[tuple[object, ...]]:
     for note_id, deck_id, stamped in numbered:
-        # A new card per cloze number, as quotedeck chose them (genanki would guess from the markup).
+        # A new card per cloze number, as quotedeck chose them (genanki would guess from the markup),
+        # at its note's place in the reading order (genanki's Note(due=...)).
         for number, ordinal in enumerate(stamped.note.ordinals, start=1):
-            yield note_id + number, note_id, deck_id, ordinal - 1, stamped.mod
+            yield note_id + number, note_id, deck_id, ordinal - 1, stamped.mod, stamped.note.due
 
 
 def insert_notes_and_cards(cursor: sqlite3.Cursor, numbered: NumberedNotes, model_ids: dict[Kind, int]) -> None:

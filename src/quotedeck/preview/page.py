@@ -17,6 +17,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from quotedeck.errors import OutputError
+from quotedeck.model import VerifiedCard
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.output.atomic import links_on_the_way, write_atomically
 from quotedeck.pipeline import build_folder, check
@@ -101,7 +102,7 @@ def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     checked = check(source)
     the_plan, warnings = checked.plan, checked.warnings
     cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
-    page = preview_page(checked.deck.name, cards, len(the_plan.notes))
+    page = preview_page(checked.deck.name, cards, len(the_plan.notes), checked.drafts)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(output, page.encode())
@@ -110,14 +111,16 @@ def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     return PreviewReport(output, len(the_plan.notes), len(cards), tuple(sorted(warnings, key=Problem.sort_key)))
 
 
-def preview_page(deck_name: str, cards: list[RenderedCard], notes: int) -> str:
-    """The whole page: every card's two sides, the switch, the filter, nothing fetched."""
+def preview_page(deck_name: str, cards: list[RenderedCard], notes: int, drafts: tuple[VerifiedCard, ...] = ()) -> str:
+    """The whole page: every card's two sides, the switch, the filter, nothing fetched; drafts
+    apart at the end, as quotes waiting for a term or a question."""
     tags = sorted({tag for card in cards for tag in card.tags})
     options = "".join(f'<option value="{html.escape(tag)}">{html.escape(tag)}</option>' for tag in tags)
-    sections = "\n".join(_card_section(card) for card in cards)
+    sections = "\n".join(_card_section(card) for card in cards) + _drafts_section(drafts)
+    waiting = f" · {len(drafts)} draft{'s' if len(drafts) != 1 else ''} to finish" if drafts else ""
     replacements = {
         "TITLE": html.escape(deck_name),
-        "COUNT": f"{len(cards)} cards from {notes} notes",
+        "COUNT": f"{len(cards)} cards from {notes} notes{waiting}",
         "TOTAL": str(len(cards)),
         "OPTIONS": options,
         "CARDS": sections,
@@ -125,6 +128,19 @@ def preview_page(deck_name: str, cards: list[RenderedCard], notes: int) -> str:
     }
     template = (files("quotedeck.preview") / "page.html").read_text(encoding="utf-8")
     return re.sub(r"@@([A-Z]+)@@", lambda m: replacements[m.group(1)], template)
+
+
+def _drafts_section(drafts: tuple[VerifiedCard, ...]) -> str:
+    if not drafts:
+        return ""
+    items = "".join(
+        f'<li class="pv-draft"><b>{html.escape(d.card.id)}</b> · {html.escape(d.card.source.title)}, '
+        f"{html.escape(d.place)} · {html.escape(d.card.response)}<blockquote>{html.escape(d.shown)}</blockquote>"
+        f"{f'<p>{html.escape(d.card.extra)}</p>' if d.card.extra else ''}</li>"
+        for d in drafts
+    )
+    heading = "<h2>Drafts: quotes waiting for a term or a question</h2>"
+    return f'\n<section class="pv-drafts">{heading}<ol>{items}</ol></section>'
 
 
 def _card_section(card: RenderedCard) -> str:

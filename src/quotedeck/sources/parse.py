@@ -22,11 +22,12 @@ from quotedeck.sources.yamlnodes import (
     node_location,
 )
 
-DECK_KEYS = ("name", "description", "tags")
+DECK_KEYS = ("name", "description", "tags", "order")
 FILE_KEYS = ("source", "deck", "tags", "cards")
 SOURCE_KEYS = ("text", "title", "author", "url")
 TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
 QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
+DRAFT_KEYS = ("draft", "quote", "id", "tags", "extra")
 PHRASE_KEYS = ("phrase", "hint")
 
 # Anki removes these from deck names (rslib/src/decks/name.rs), so the deck
@@ -103,9 +104,10 @@ def _parse_deck(path: Path, problems: list[Problem]) -> DeckInfo | None:
     name = reader.deck_name(keys["name"])
     description = reader.text(keys["description"]) if "description" in keys else ""
     tags = reader.tags(keys["tags"]) if "tags" in keys else ()
-    if name is None or description is None or tags is None:
+    order = reader.order(keys["order"]) if "order" in keys else ()
+    if name is None or description is None or tags is None or order is None:
         return None
-    return DeckInfo(name, description, tags, node_location(path, keys["name"]))
+    return DeckInfo(name, description, tags, node_location(path, keys["name"]), order)
 
 
 class _Reader:
@@ -188,6 +190,15 @@ class _Reader:
             return None
         # Anki separates tags with spaces, so a space inside a tag becomes `_`.
         return tuple(re.sub(r"\s+", "_", tag) for tag in items if tag is not None)
+
+    def order(self, node: Node) -> tuple[tuple[str, Location], ...] | None:
+        """`order:`: texts by path or title, each with where it is written."""
+        if not isinstance(node, SequenceNode) or not node.value:
+            got = "an empty list" if isinstance(node, SequenceNode) else _describe(node)
+            self.fail(node, f"expected a list of texts, got {got}", "write `order: [texts/first.txt, …]`")
+            return None
+        items = [(self.text(item), self.at(item)) for item in node.value]
+        return None if any(text is None for text, _ in items) else tuple((t, at) for t, at in items if t is not None)
 
     def deck_name(self, node: Node) -> str | None:
         name = self.text(node)
@@ -288,6 +299,8 @@ class _CardFile:
             second = [k for k, _ in node.value if isinstance(k, ScalarNode) and k.value in ("term", "question")][1]
             reader.fail(second, "a card has either `term:` or `question:`, not both", "split it into two cards")
             return None
+        if "draft" in names:
+            return self._draft(node, names, deck, file_tags, source)
         if "term" not in names and "question" not in names:
             reader.fail(node, "the card has neither `term:` nor `question:`", "add `term: …` or `question: …`")
             return None
@@ -339,6 +352,44 @@ class _CardFile:
             quote_location=reader.at(keys["quote"]),
             prompt_location=reader.at(keys[prompt_key]),
             response_location=reader.at(keys[response_key]),
+        )
+
+    def _draft(
+        self, node: MappingNode, names: set[object], deck: str, file_tags: tuple[str, ...], source: SourceRef | None
+    ) -> Card | None:
+        """A quote waiting for its term or question (as `quotedeck highlights` writes them)."""
+        reader = self.reader
+        if "term" in names or "question" in names:
+            key = next(k for k, _ in node.value if isinstance(k, ScalarNode) and k.value == "draft")
+            reader.fail(key, "a finished card has no `draft:`", "remove the `draft:` line")
+            return None
+        keys = reader.mapping(node, DRAFT_KEYS, required=("draft", "quote", "id"))
+        if keys is None or not all(k in keys for k in DRAFT_KEYS[:3]):
+            return None
+        place = reader.text(keys["draft"])
+        quote = reader.text(keys["quote"])
+        tags = reader.tags(keys["tags"]) if "tags" in keys else ()
+        extra = reader.text(keys["extra"]) if "extra" in keys else ""
+        card_id, id_node = self._card_id(keys["id"], None, keys["id"])
+        if place is None or quote is None or tags is None or extra is None or card_id is None or source is None:
+            return None
+        return Card(
+            kind=Kind.DRAFT,
+            id=card_id,
+            prompt="",
+            response=place,
+            quote=quote,
+            phrases=(),
+            also=(),
+            tags=tuple(dict.fromkeys(file_tags + tags)),
+            extra=extra,
+            deck=deck,
+            source=source,
+            location=reader.at(node),
+            id_location=reader.at(id_node),
+            quote_location=reader.at(keys["quote"]),
+            prompt_location=reader.at(keys["draft"]),
+            response_location=reader.at(keys["draft"]),
         )
 
     def _card_id(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[str | None, Node]:

@@ -20,7 +20,7 @@ from quotedeck.speed.hashing import Hashes
 from quotedeck.speed.storage import cache_folder, read_quietly, write_quietly
 from quotedeck.state.changes import ChangeReport
 
-_FORMAT = 2
+_FORMAT = 3
 _MAX_STAMP = 64 * 2**20
 
 
@@ -36,6 +36,7 @@ class Stamp:
     cards: int
     card_ids: list[str]
     warnings: list[Problem]
+    drafts: list[Location]
 
 
 def inputs_digest(folder: SourceFolder, output: str, hashes: Hashes, texts: list[tuple[str, str]]) -> str:
@@ -75,6 +76,7 @@ def up_to_date(folder: SourceFolder, out: Path | None, hashes: Hashes) -> BuildR
         written=False,
         up_to_date=True,
         card_ids=tuple(stamp.card_ids),
+        drafts=tuple(stamp.drafts),
     )
 
 
@@ -90,14 +92,16 @@ def remember(folder: SourceFolder, out: Path | None, report: BuildReport, hashes
         cards=report.cards,
         card_ids=list(report.card_ids),
         warnings=list(report.source_warnings),
+        drafts=list(report.drafts),
     )
     data = {
         "format": _FORMAT,
-        **{key: value for key, value in stamp.__dict__.items() if key != "warnings"},
+        **{key: value for key, value in stamp.__dict__.items() if key not in ("warnings", "drafts")},
         "warnings": [
             (str(w.location.path), w.location.line, w.location.column, w.message, w.hint, w.severity.value)
             for w in stamp.warnings
         ],
+        "drafts": [(str(d.path), d.line, d.column) for d in stamp.drafts],
     }
     write_quietly(_stamp_path(folder, out), json.dumps(data, ensure_ascii=False).encode())
 
@@ -114,7 +118,8 @@ def _read(path: Path) -> Stamp | None:
             Problem(Location(Path(where), line, column), message, hint, Severity(severity))
             for where, line, column, message, hint, severity in fields.pop("warnings")
         ]
-        stamp = Stamp(**fields, warnings=warnings)
+        drafts = [Location(Path(where), line, column) for where, line, column in fields.pop("drafts")]
+        stamp = Stamp(**fields, warnings=warnings, drafts=drafts)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
     if not all(isinstance(name, str) for name in stamp.texts):

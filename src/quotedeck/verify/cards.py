@@ -49,7 +49,7 @@ def verify_cards(
         if last > match.paragraph and not text.page_break_between(match.paragraph, last):
             problems.append(_across_warning(card, text, match.paragraph, last))
         place, page = text.citation(match.start, match.end)
-        verified.append(VerifiedCard(card, shown, place, page, tuple(phrases)))
+        verified.append(VerifiedCard(card, shown, place, page, tuple(phrases), match.start, len(text.normalized) or 1))
     return verified, problems
 
 
