@@ -49,6 +49,33 @@ class _StampedModel(genanki.Model):  # type: ignore[misc]
         return super().to_json(self.mod, deck_id)  # type: ignore[no-any-return]
 
 
+class _Deck(genanki.Deck):  # type: ignore[misc]
+    """A deck that arrives expanded, in the deck list and in the browser."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "collapsed": False, "browserCollapsed": False}
+
+
+def _with_parents(names: list[str]) -> list[str]:
+    """Every deck and its parents, each once, parents first: a parent Anki makes from a `::`
+    name arrives collapsed, and the deck below it looks missing."""
+    found: dict[str, None] = {}
+    for name in names:
+        parts = name.split("::")
+        for end in range(1, len(parts) + 1):
+            found.setdefault("::".join(parts[:end]))
+    return list(found)
+
+
+def package_decks(names: list[str], deck_info: DeckInfo) -> dict[str, genanki.Deck]:
+    """The package's decks by name: those the notes go to, and their parents."""
+    decks: dict[str, genanki.Deck] = {}
+    for name in _with_parents(names):
+        description = escape_text(deck_info.description) if name == deck_info.name else ""
+        decks[name] = _Deck(stable_id("deck", name), name, description)
+    return decks
+
+
 def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
     """Write the package to `out` atomically; return its size in bytes."""
     with temporary_beside(out, ".apkg") as zip_path, temporary_beside(out, ".anki2") as collection:
@@ -61,18 +88,10 @@ def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: 
     """Write the package to `zip_path` through its collection file `collection`: both
     scratch files of the caller's, which puts the package in place."""
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
-    decks: dict[str, genanki.Deck] = {
-        deck_info.name: genanki.Deck(
-            stable_id("deck", deck_info.name), deck_info.name, escape_text(deck_info.description)
-        )
-    }
     by_deck: dict[str, list[StampedNote]] = {deck_info.name: []}
     for stamped in plan.notes:
-        deck_name = stamped.note.deck
-        if deck_name not in decks:
-            decks[deck_name] = genanki.Deck(stable_id("deck", deck_name), deck_name)
-            by_deck[deck_name] = []
-        by_deck[deck_name].append(stamped)
+        by_deck.setdefault(stamped.note.deck, []).append(stamped)
+    decks = package_decks(list(by_deck), deck_info)
     for deck in decks.values():
         for model in models.values():
             deck.add_model(model)
