@@ -41,6 +41,15 @@ class SourceRef:
     location: Location
 
 
+class MediaRef(NamedTuple):
+    """An image or a sound a card shows on its back: a file of the card source folder."""
+
+    path: Path
+    name: str  # in the package and the collection: from the file's bytes, so equal files share it
+    digest: str  # the SHA-256 of the file as read
+    location: Location  # the `image:` or `audio:` value
+
+
 class Card(NamedTuple):
     """One curated card, as written in a card file."""
 
@@ -58,6 +67,8 @@ class Card(NamedTuple):
     location: Location  # the card's first key
     id_location: Location  # the `id:` value, or the term/question it derives from
     quote_location: Location
+    image: MediaRef | None = None
+    audio: MediaRef | None = None
 
 
 @dataclass(frozen=True)
@@ -102,3 +113,4 @@ class NoteSpec(NamedTuple):
     quote_digest: str  # of the quote as shown, for the same
     location: Location
     digest: str  # changes exactly when something Anki stores for the note changes
+    media: tuple[MediaRef, ...] = ()  # the files its fields name

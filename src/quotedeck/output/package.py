@@ -6,7 +6,9 @@ and renamed over it, so an error or Ctrl-C leaves the previous build intact.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import shutil
 import sqlite3
 import zipfile
@@ -15,7 +17,8 @@ from typing import Any
 
 import genanki
 
-from quotedeck.model import DeckInfo
+from quotedeck.errors import OutputError
+from quotedeck.model import DeckInfo, MediaRef
 from quotedeck.notes.escaping import escape_text
 from quotedeck.notes.identity import stable_id
 from quotedeck.output.atomic import publish, temporary_beside
@@ -111,14 +114,31 @@ def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: 
         connection.commit()
     finally:
         connection.close()
-    _zip(collection, zip_path)
+    media = {ref.name: ref for stamped in plan.notes for ref in stamped.note.media}
+    _zip(collection, zip_path, [media[name] for name in sorted(media)])
 
 
-def _zip(collection: Path, zip_path: Path) -> None:
+def _zip(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) -> None:
     """The collection is streamed into its member: read whole, a 50,000-note collection and
     its deflated copy were the build's largest objects. ZipInfo's default date (1980) and
-    the fixed level make identical builds identical bytes."""
+    the fixed level make identical builds identical bytes.
+
+    Media files follow as members "0", "1", ... in the order of their names, and the
+    `media` member maps each number to its name, as Anki's importer reads them."""
+    media = media or []
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESS_LEVEL) as archive:
         with open(collection, "rb") as data, archive.open("collection.anki2", "w") as member:
             shutil.copyfileobj(data, member, _CHUNK)
-        archive.writestr(zipfile.ZipInfo("media"), b"{}", zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
+        names = json.dumps({str(number): ref.name for number, ref in enumerate(media)}, separators=(",", ":"))
+        archive.writestr(zipfile.ZipInfo("media"), names.encode(), zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
+        for number, ref in enumerate(media):
+            # Images and sounds are compressed already: stored as they are.
+            archive.writestr(zipfile.ZipInfo(str(number)), _media_bytes(ref), zipfile.ZIP_STORED)
+
+
+def _media_bytes(ref: MediaRef) -> bytes:
+    """The file, as it was when checked: its name in the notes is made from those bytes."""
+    data = ref.path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != ref.digest:
+        raise OutputError(ref.path, "the file changed while the deck was being built", "build again")
+    return data

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
-from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef
+from quotedeck.model import Card, DeckInfo, Kind, MediaRef, Phrase, SourceRef
 from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.files import cited_text, is_inside
 from quotedeck.sources.ids import MAX_ID_LENGTH, is_valid_id, slugify
+from quotedeck.sources.media import MediaKind, cited_media
 from quotedeck.sources.yamlnodes import (
     STR_TAG,
     MappingNode,
@@ -23,8 +26,8 @@ from quotedeck.sources.yamlnodes import (
 DECK_KEYS = ("name", "description", "tags")
 FILE_KEYS = ("source", "deck", "tags", "cards")
 SOURCE_KEYS = ("text", "title", "author")
-TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
-QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
+TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra", "image", "audio")
+QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra", "image", "audio")
 PHRASE_KEYS = ("phrase", "hint")
 
 # Anki removes these from deck names (rslib/src/decks/name.rs), so the deck
@@ -216,6 +219,7 @@ class _CardFile:
         self.deck_name = deck_name
         self.reader = _Reader(path, problems)
         self.problems = problems
+        self.media: dict[tuple[str, MediaKind], MediaRef | Problem] = {}  # a file many cards show is read once
 
     def parse(self) -> list[Card]:
         node = load_yaml(self.path)
@@ -296,6 +300,8 @@ class _CardFile:
         extra = reader.text(keys["extra"]) if "extra" in keys else ""
         phrases = self._phrases(keys.get("cloze"), prompt, keys[prompt_key])
         card_id, id_node = self._card_id(keys.get("id"), prompt, keys[prompt_key])
+        image = self._media(keys["image"], "image") if "image" in keys else None
+        audio = self._media(keys["audio"], "audio") if "audio" in keys else None
         if (
             prompt is None
             or response is None
@@ -306,6 +312,8 @@ class _CardFile:
             or phrases is None
             or card_id is None
             or source is None
+            or image is False
+            or audio is False
         ):
             return None
         return Card(
@@ -323,7 +331,23 @@ class _CardFile:
             location=reader.at(node),
             id_location=reader.at(id_node),
             quote_location=reader.at(keys["quote"]),
+            image=image,
+            audio=audio,
         )
+
+    def _media(self, node: Node, kind: MediaKind) -> MediaRef | Literal[False]:
+        """The card's image or sound; False when it has a problem (reported)."""
+        written = self.reader.text(node)
+        if written is None:
+            return False
+        at = self.reader.at(node)
+        found = self.media.get((written, kind))
+        if found is None:
+            found = self.media[written, kind] = cited_media(self.path, self.root, written, at, kind)
+        if isinstance(found, Problem):
+            self.problems.append(replace(found, location=at))
+            return False
+        return found._replace(location=at)
 
     def _card_id(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[str | None, Node]:
         if node is None:
