@@ -53,3 +53,13 @@ _WRITE_HINTS = {
 
 class LockOutdated(QuotedeckError):
     """`--locked` was given but the sources no longer match the lock."""
+
+
+class CollectionError(QuotedeckError):
+    """An Anki collection could not be opened or changed; it is as it was."""
+
+    def __init__(self, path: Path, message: str, hint: str = "") -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+        self.hint = hint
