@@ -12,17 +12,20 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import IO, Any, Protocol, TextIO, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 
 import click
 
 from quotedeck import __version__
-from quotedeck.errors import OutputError, QuotedeckError, SourceProblems
+from quotedeck.errors import CollectionError, OutputError, QuotedeckError, SourceProblems
 from quotedeck.pipeline import BuildReport, Checked
 from quotedeck.problems import Problem
 from quotedeck.sources.files import is_source
 from quotedeck.speed import fast
 from quotedeck.state.changes import ChangeReport
+
+if TYPE_CHECKING:
+    from quotedeck.delivery.status import Status
 
 T = TypeVar("T")
 
@@ -66,6 +69,11 @@ def _stop(_signal: int, _frame: object) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the change report as JSON.")
 @click.option("--watch", is_flag=True, help="Rebuild whenever a source file is saved (Ctrl-C stops).")
 @STRICT
+@click.option(
+    "--into",
+    type=click.Path(path_type=Path),
+    help="Then import the package into this Anki collection (a collection.anki2, or a profile folder).",
+)
 @JOBS
 def build_command(
     source: Path,
@@ -75,6 +83,7 @@ def build_command(
     as_json: bool,
     watch: bool,
     strict: bool,
+    into: Path | None,
     jobs: int | None,
 ) -> None:
     """Build the Anki package from SOURCE (default: ./cards_source).
@@ -88,7 +97,11 @@ def build_command(
       quotedeck build my_cards -o out/deck.apkg
       quotedeck build --dry-run
       quotedeck build --watch
+      quotedeck build --into ~/.local/share/Anki2/"User 1"
     """
+    if into is not None and (dry_run or watch):
+        raise click.UsageError("--into imports what was built: it goes with neither --dry-run nor --watch")
+    collection = _collection_for(into) if into is not None else None
 
     def once() -> None:
         report = _run(
@@ -103,6 +116,8 @@ def build_command(
             click.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
         else:
             click.echo(_summary(report, dry_run))
+        if collection is not None:
+            _import_into(collection, report.output)
 
     if not watch:
         once()
@@ -141,7 +156,8 @@ def source_changes(source: Path, stop: threading.Event | None = None) -> Iterato
 @SOURCE
 @STRICT
 @JOBS
-def check(source: Path, strict: bool, jobs: int | None) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the problems and warnings as JSON (for editors and CI).")
+def check(source: Path, strict: bool, jobs: int | None, as_json: bool) -> None:
     """Check SOURCE (default: ./cards_source) as `build` would; write nothing.
 
     Besides mistakes, it warns of weak cards: a front that gives the hidden
@@ -152,7 +168,11 @@ def check(source: Path, strict: bool, jobs: int | None) -> None:
     Example:
       quotedeck check
       quotedeck check --strict     # in CI: warnings and drafts fail too
+      quotedeck check --json
     """
+    if as_json:
+        _check_json(source, jobs, strict)
+        return
     _say_checked(source, _run(lambda: fast.check(source, jobs=jobs, strict=strict)))
 
 
@@ -226,7 +246,7 @@ class Failed(click.ClickException):
             lines = [format_problem(p) for p in sorted(error.problems, key=Problem.sort_key)]
             lines.append(f"{errors} error(s){f', {warnings} warning(s)' if warnings else ''}; nothing was written")
             return "\n".join(lines)
-        if isinstance(error, OutputError):
+        if isinstance(error, OutputError | CollectionError):
             line = f"{_shown(error.path)}: error: {error.message}"
             return f"{line}\n    hint: {error.hint}" if error.hint else line
         return f"error: {error}"
@@ -545,3 +565,181 @@ def highlights(export: Path, source: Path, book: str | None, dry_run: bool) -> N
 
 def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---- Delivery: build --into, status, prune, check --json (the logic is in quotedeck/delivery/) ----
+
+COLLECTION = click.argument("collection", type=click.Path(path_type=Path))
+
+
+def _collection_for(path: Path) -> Path:
+    """The collection.anki2 at `path`, checked to be free before anything is built."""
+    from quotedeck.delivery.collection import collection_file, open_collection
+
+    found = _run(lambda: collection_file(path))
+
+    def probe() -> None:
+        with open_collection(found):
+            pass
+
+    _run(probe)
+    return found
+
+
+def _import_into(collection: Path, package: Path) -> None:
+    from quotedeck.delivery.into import import_package
+
+    log = _run(lambda: import_package(collection, package))
+    click.echo(f"Backed up {_shown(collection)} to {_shown(log.backup)}")
+    click.echo(
+        f"Imported into {_shown(collection)}: {log.new} new, {log.updated} updated, {log.unchanged} unchanged "
+        f"(Anki's log, {log.found} notes in the package)"
+    )
+    if log.conflicting:
+        click.echo(
+            f"  {log.conflicting} not updated: a notetype's fields changed and Anki made a copy of it; "
+            f"see `quotedeck status {_shown(collection)}`"
+        )
+
+
+@main.command()
+@COLLECTION
+@SOURCE
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(collection: Path, source: Path, as_json: bool) -> None:
+    """What the Anki COLLECTION holds of the deck in SOURCE (default: ./cards_source).
+
+    COLLECTION is a collection.anki2 or an Anki profile folder; it is read
+    from a copy and never changed. Lists notes whose cards were removed from
+    the sources (with their reviews), notes edited inside Anki (the next
+    change of the card overwrites the edit), leeches, a notetype Anki forked,
+    and cards in another deck than the source says.
+
+    \b
+    Example:
+      quotedeck status ~/.local/share/Anki2/"User 1"
+      quotedeck status collection.anki2 my_cards --json
+    """
+    from quotedeck.delivery.collection import collection_file
+    from quotedeck.delivery.status import collection_status
+
+    found = _run(lambda: collection_file(collection))
+    checked = _run(lambda: fast.check(source))
+    state = _run(lambda: collection_status(found, checked))
+    if as_json:
+        click.echo(json.dumps(status_json(state), indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{_shown(found)}: {state.notes} notes of `{state.deck}`")
+    lines = []
+    for gone in state.removed:
+        lines.append(f"  removed from the sources: {gone.card_id} ({_count(gone.reviews, 'review')})")
+    for card_id in state.edited:
+        lines.append(f"  edited in Anki: {card_id} (the next change of this card in the sources overwrites it)")
+    for card_id in state.behind:
+        lines.append(f"  older than the last build: {card_id}")
+    for card_id in state.missing:
+        lines.append(f"  not in the collection: {card_id}")
+    for leech in state.leeches:
+        lines.append(f"  leech: {leech.card_id} c{leech.ordinal} ({_count(leech.lapses, 'lapse')}; worth rewriting)")
+    for fork in state.forks:
+        lines.append(
+            f"  forked notetype: `{fork.name}` holds {_count(fork.notes, 'note')}; to repair, import the package "
+            "once with File > Import and `Merge note types` ticked"
+        )
+    for card in state.misplaced:
+        lines.append(
+            f"  in another deck: {card.card_id} c{card.ordinal} is in `{card.deck}`, the source says `{card.expected}`"
+        )
+    if state.removed:
+        lines.append(f"  (`quotedeck prune {_shown(collection)}` deletes the removed notes)")
+    if state.behind or state.missing:
+        lines.append(f"  (`quotedeck build --into {_shown(collection)}` brings the collection up to date)")
+    click.echo("\n".join(lines) if lines else "  everything is as the sources say")
+
+
+def status_json(state: Status) -> dict[str, object]:
+    return {
+        "collection": str(state.collection),
+        "deck": state.deck,
+        "notes": state.notes,
+        "removed": [{"id": r.card_id, "reviews": r.reviews} for r in state.removed],
+        "edited": list(state.edited),
+        "behind": list(state.behind),
+        "missing": list(state.missing),
+        "leeches": [{"id": x.card_id, "cloze": x.ordinal, "lapses": x.lapses} for x in state.leeches],
+        "forks": [{"notetype": f.name, "notes": f.notes} for f in state.forks],
+        "misplaced": [
+            {"id": m.card_id, "cloze": m.ordinal, "deck": m.deck, "expected": m.expected} for m in state.misplaced
+        ],
+    }
+
+
+@main.command()
+@COLLECTION
+@SOURCE
+@click.option("--yes", is_flag=True, help="Delete them (after Anki's backup); without it, only list them.")
+def prune(collection: Path, source: Path, yes: bool) -> None:
+    """Delete from the Anki COLLECTION the notes removed from SOURCE's deck.
+
+    Only notes of quotedeck's own notetypes whose card id quotedeck.lock no
+    longer holds are deleted, with their reviews. Without --yes nothing
+    changes: the notes are listed.
+
+    \b
+    Example:
+      quotedeck prune ~/.local/share/Anki2/"User 1"
+      quotedeck prune ~/.local/share/Anki2/"User 1" --yes
+    """
+    from quotedeck.delivery.collection import collection_file
+    from quotedeck.delivery.prune import prune as prune_notes
+    from quotedeck.sources.files import list_sources
+    from quotedeck.state.lock import read_lock
+
+    found = _run(lambda: collection_file(collection))
+    lock = read_lock(list_sources(source).lock_file)
+    if isinstance(lock, Problem):
+        raise Failed(SourceProblems([lock]))
+    report = _run(lambda: prune_notes(found, lock, yes=yes))
+    for gone in report.removed:
+        click.echo(f"{'Deleted' if yes else 'Would delete'} {gone.card_id} ({_count(gone.reviews, 'review')})")
+    if report.backup is not None:
+        click.echo(f"Backed up {_shown(found)} to {_shown(report.backup)} first")
+    if not report.removed:
+        click.echo(f"Nothing to prune in {_shown(found)}")
+    elif not yes:
+        click.echo(f"{_count(len(report.removed), 'note')} to delete; nothing was changed (--yes deletes them)")
+
+
+def _check_json(source: Path, jobs: int | None, strict: bool) -> None:
+    """`check --json`: one JSON document on stdout, whatever the outcome; exit code 1 on any error."""
+    try:
+        checked = fast.check(source, jobs=jobs, strict=strict)
+    except SourceProblems as exc:
+        click.echo(json.dumps(_problems_json(False, exc.problems, 0, 0), indent=2, ensure_ascii=False))
+        raise SystemExit(1) from None
+    except QuotedeckError as exc:
+        raise Failed(exc) from None
+    notes = checked.plan.notes
+    cards = sum(len(s.note.ordinals) for s in notes)
+    click.echo(json.dumps(_problems_json(True, checked.warnings, len(notes), cards), indent=2, ensure_ascii=False))
+
+
+def _problems_json(
+    ok: bool, problems: list[Problem] | tuple[Problem, ...], notes: int, cards: int
+) -> dict[str, object]:
+    return {
+        "ok": ok,
+        "notes": notes,
+        "cards": cards,
+        "problems": [
+            {
+                "path": _shown(p.location.path),
+                "line": p.location.line,
+                "column": p.location.column,
+                "severity": p.severity.value,
+                "message": p.message,
+                "hint": p.hint,
+            }
+            for p in sorted(problems, key=Problem.sort_key)
+        ],
+    }

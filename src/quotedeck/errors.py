@@ -69,3 +69,13 @@ _FIXED_PLACE_HINTS = {
     errno.EPERM: "make {folder} writable: the lock is kept there, beside the card files",
     errno.EROFS: "{folder} is on a read-only disk: build from a writable copy of the repository",
 }
+
+
+class CollectionError(QuotedeckError):
+    """An Anki collection could not be opened or changed; it is as it was."""
+
+    def __init__(self, path: Path, message: str, hint: str = "") -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+        self.hint = hint

@@ -43,6 +43,15 @@ class SourceRef:
     url: str = ""  # where the text is online: the card's citation links to it
 
 
+class MediaRef(NamedTuple):
+    """An image or a sound a card shows on its back: a file of the card source folder."""
+
+    path: Path
+    name: str  # in the package and the collection: from the file's bytes, so equal files share it
+    digest: str  # the SHA-256 of the file as read
+    location: Location  # the `image:` or `audio:` value
+
+
 class Card(NamedTuple):
     """One curated card, as written in a card file."""
 
@@ -62,6 +71,8 @@ class Card(NamedTuple):
     quote_location: Location
     prompt_location: Location  # the term or question
     response_location: Location  # the definition or answer
+    image: MediaRef | None = None
+    audio: MediaRef | None = None
 
 
 @dataclass(frozen=True)
@@ -111,3 +122,4 @@ class NoteSpec(NamedTuple):
     location: Location
     digest: str  # changes exactly when something Anki stores for the note changes
     due: int = 0  # its cards' new-card position in Anki (notes/order.py); not in `digest`: Anki never updates a card
+    media: tuple[MediaRef, ...] = ()  # the files its fields name

@@ -46,7 +46,7 @@ class CheckedFile:
     verified: tuple[VerifiedCard, ...]
     parse_problems: tuple[Problem, ...]
     verify_problems: tuple[Problem, ...]
-    texts: tuple[tuple[Path, str], ...]  # the texts cited, with the digest of what was read
+    texts: tuple[tuple[Path, str], ...]  # the texts and media cited, with the digest of what was read
 
 
 def check_card_file(
@@ -57,13 +57,14 @@ def check_card_file(
     cards, parse_problems = parse_card_file(root, path, deck_name)
     verified, verify_problems = verify_cards(cards, root, texts, extract_text)
     cited = sorted({card.source.text_path for card in cards})
+    media = {m.path: m.digest for card in cards for m in (card.image, card.audio) if m is not None}
     return CheckedFile(
         path=path,
         ids=tuple((card.id, card.id_location) for card in cards),
         verified=tuple(verified),
         parse_problems=tuple(parse_problems),
         verify_problems=tuple(verify_problems),
-        texts=tuple((text, texts[text].digest) for text in cited if text in texts),
+        texts=tuple(sorted([*((text, texts[text].digest) for text in cited if text in texts), *media.items()])),
     )
 
 
@@ -94,7 +95,7 @@ class Checked:
     warnings: tuple[Problem, ...]
     source_warnings: tuple[Problem, ...]  # those of the sources alone, not of what changed since the lock
     lock_version: int  # of the lock file read: an older format is written anew
-    texts: tuple[tuple[Path, str], ...]  # every text cited, with the digest of what was read
+    texts: tuple[tuple[Path, str], ...]  # every text and media file cited, with the digest of what was read
     drafts: tuple[VerifiedCard, ...] = ()  # quotes waiting for a term or question: verified, not notes
 
 
@@ -111,7 +112,7 @@ class BuildReport:
     up_to_date: bool = False  # the package was built from these very inputs already: nothing was written
     card_ids: tuple[str, ...] = ()  # every note's card id, in the package's order
     source_warnings: tuple[Problem, ...] = ()  # what a build of the same inputs warns of again
-    texts: tuple[tuple[Path, str], ...] = ()  # every text cited, with the digest of what was read
+    texts: tuple[tuple[Path, str], ...] = ()  # every text and media file cited, with the digest of what was read
     drafts: tuple[Location, ...] = ()  # where each draft is, in card file order
 
 

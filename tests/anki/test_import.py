@@ -36,6 +36,11 @@ def test_shipped_deck_imports_cleanly(shipped_package: tuple[Path, int, int]) ->
         assert col.card_count() == card_count
         assert {"quotedeck term", "quotedeck question"} <= set(notetype_names(col))
         assert "Laitman::Awakening from Below" in [d.name for d in col.decks.all_names_and_ids()]
+        # Parents arrive expanded: a collapsed `Laitman` hides the deck below it.
+        for name in ("Laitman", "Laitman::Awakening from Below"):
+            deck = col.decks.by_name(name)
+            assert deck is not None
+            assert (deck["collapsed"], deck["browserCollapsed"]) == (False, False), name
 
 
 def test_every_shipped_card_hides_a_phrase_and_reveals_it(shipped_package: tuple[Path, int, int]) -> None:

@@ -9,6 +9,16 @@ import pytest
 from tests.support.checking import run
 
 # A BOM, CRLF, curly quotes: the copy must keep every byte.
+SCHEMA_LINE = "# yaml-language-server: $schema=.schema/deck.schema.json\n"
+
+
+def cards_schema_line(card_file: Path) -> bool:
+    """The card file names the schema copied beside it, as yaml-language-server reads a modeline."""
+    first = card_file.read_text(encoding="utf-8").splitlines()[0]
+    schema = first.removeprefix("# yaml-language-server: $schema=")
+    return schema != first and (card_file.parent / schema).is_file()
+
+
 TEXT = "\ufeffOn Hearts\r\n\r\nThe “human” heart holds a point. That point is innermost.\r\n".encode()
 
 
@@ -29,7 +39,8 @@ def test_new_deck_builds_at_once(text: Path, tmp_path: Path) -> None:
         'Next: quotedeck find "words you remember", then write cards in my_deck/on-hearts.yaml\n'
     )
     assert (tmp_path / "my_deck" / "texts" / "on-hearts.txt").read_bytes() == TEXT
-    assert (tmp_path / "my_deck" / "deck.yaml").read_text() == "name: On Hearts\n"
+    assert (tmp_path / "my_deck" / "deck.yaml").read_text() == SCHEMA_LINE + "name: On Hearts\n"
+    assert cards_schema_line(tmp_path / "my_deck" / "on-hearts.yaml")
     cards = (tmp_path / "my_deck" / "on-hearts.yaml").read_text(encoding="utf-8")
     # The first sentence after the title, its first longest word hidden.
     assert "    quote: The “human” heart holds a point.\n    cloze: human\n" in cards
@@ -67,7 +78,7 @@ def test_a_long_first_line_is_no_title(tmp_path: Path, monkeypatch: pytest.Monke
     long_line = "This text starts at once with a sentence far too long to be any deck's name, and goes on."
     (tmp_path / "the_long-essay.txt").write_text(long_line + "\n", encoding="utf-8")
     code = run("new", "the_long-essay.txt")[0]
-    assert (code, (tmp_path / "cards_source" / "deck.yaml").read_text()) == (0, "name: The long essay\n")
+    assert (code, (tmp_path / "cards_source" / "deck.yaml").read_text()) == (0, SCHEMA_LINE + "name: The long essay\n")
     assert run("check")[0] == 0
 
 

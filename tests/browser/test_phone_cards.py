@@ -24,7 +24,9 @@ import pytest
 
 from quotedeck.preview.page import PHONE_HEIGHT, PHONE_WIDTH, phone_document, write_preview
 from tests.support.chromium import Tab, chromium, find_chromium
-from tests.support.decks import ROOT, AnkiCard
+from tests.support.decks import ROOT, AnkiCard, anki_cards, build_apkg
+from tests.support.media import image, sound
+from tests.support.sources import write_source
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
 MIN_CONTRAST = 4.5  # WCAG AA for body text
@@ -355,6 +357,60 @@ def test_preview_page_shows_every_card_and_switches_and_filters(
         )
     finally:
         browser.set_viewport(PHONE_WIDTH, PHONE_HEIGHT, scale=2)
+
+
+MEDIA_CARDS = """\
+source:
+  text: texts/sample.txt
+  title: A Sample Text
+cards:
+  - term: the innermost point
+    definition: The place in the heart where the Creator is found.
+    quote: "That point is the innermost point, where the Creator is found."
+    image: media/wide.png
+    audio: media/quote.wav
+  - question: What does the Light give to the one who asks?
+    answer: A new force.
+    quote: "The Light gives a new force to the one who asks."
+    cloze: [a new force]
+    id: light-gives
+    image: media/tall.jpg
+"""
+
+
+def test_a_wide_and_a_tall_image_fit_the_phone(browser: Tab, tmp_path: Path) -> None:
+    """A wide image takes the screen's width, a tall one at most most of its height; both keep their shape."""
+    source = tmp_path / "cards_source"
+    image(source / "media" / "wide.png", 2400, 300)
+    image(source / "media" / "tall.jpg", 300, 2400)
+    sound(source / "media" / "quote.wav")
+    write_source(tmp_path, cards=MEDIA_CARDS)
+    collection = tmp_path / "collection"
+    rendered = anki_cards(build_apkg(source, tmp_path / "media.apkg"), "media", collection)
+    media_folder = collection / "collection.media"  # where Anki keeps the files; the page's names resolve there
+    boxes = {}
+    for card in rendered:
+        page = media_folder / f"{card.card_id}-back.html"
+        page.write_text(phone_document(card.answer, card.ordinal), encoding="utf-8")
+        browser.load(page.as_uri())
+        boxes[card.card_id] = browser.evaluate(
+            """(() => {
+              const img = document.querySelector('.qd-media img');
+              const box = img.getBoundingClientRect();
+              const quote = document.querySelector('.qd-quote').getBoundingClientRect();
+              return { loaded: img.complete && img.naturalWidth > 0, width: box.width, height: box.height,
+                       natural: img.naturalWidth / img.naturalHeight, below: box.top >= quote.bottom,
+                       scrollWidth: document.documentElement.scrollWidth };
+            })()"""
+        )
+        browser.screenshot(SCREENSHOTS / f"media-{card.card_id}-back.png")
+    wide, tall = boxes["the-innermost-point"], boxes["light-gives"]
+    for box in (wide, tall):
+        assert box["loaded"] and box["below"], box
+        assert box["scrollWidth"] <= PHONE_WIDTH, box
+        assert abs(box["width"] / box["height"] - box["natural"]) < 0.05, f"the image lost its shape: {box}"
+    assert PHONE_WIDTH * 0.8 < wide["width"] <= PHONE_WIDTH, wide
+    assert tall["height"] <= PHONE_HEIGHT * 0.8 + 1, tall
 
 
 def _preview_state(tab: Tab) -> dict[str, Any]:

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import genanki
 
-from quotedeck.notes.escaping import escape_text
-from quotedeck.notes.identity import stable_id
 from quotedeck.notes.note import NoteSpec
-from quotedeck.output.package import _CHUNK, _StampedModel, _zip, write_package
+from quotedeck.output.package import _CHUNK, _StampedModel, _zip, package_decks, write_package
 from quotedeck.pipeline import check
 from tests.support.sources import write_source
 
@@ -68,11 +66,9 @@ def genanki_collection(source: Path, tmp_path: Path) -> bytes:
     checked = check(source, now=T0)
     deck, plan, _ = checked.deck, checked.plan, list(checked.warnings)
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
-    decks = {deck.name: genanki.Deck(stable_id("deck", deck.name), deck.name, escape_text(deck.description))}
+    decks = package_decks([deck.name, *(stamped.note.deck for stamped in plan.notes)], deck)
     for stamped in plan.notes:
         note = stamped.note
-        if note.deck not in decks:
-            decks[note.deck] = genanki.Deck(stable_id("deck", note.deck), note.deck)
         decks[note.deck].add_note(_GenankiNote(note, models[note.kind], stamped.mod))
     for each in decks.values():
         for model in models.values():

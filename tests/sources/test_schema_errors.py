@@ -23,7 +23,7 @@ def test_unknown_keys_with_did_you_mean(tmp_path: Path) -> None:
         "cards_source/sample.yaml:6:5: error: unknown key `defintion`",
         "    hint: did you mean `definition`?",
         "cards_source/sample.yaml:8:5: error: unknown key `colour`",
-        "    hint: allowed keys: term, definition, quote, also, cloze, id, tags, extra",
+        "    hint: allowed keys: term, definition, quote, also, cloze, id, tags, extra, image, audio",
         "2 error(s); nothing was written",
     ]
 
@@ -350,7 +350,7 @@ def test_what_the_curator_wrote_is_shown_on_one_line(tmp_path: Path) -> None:
     cards = HEAD + CARD + '    "colour\\nred\\e[31m": x\n'
     assert errors(tmp_path, cards) == [
         "cards_source/sample.yaml:8:5: error: unknown key `colour<U+000A>red<U+001B>[31m`",
-        "    hint: allowed keys: term, definition, quote, also, cloze, id, tags, extra",
+        "    hint: allowed keys: term, definition, quote, also, cloze, id, tags, extra, image, audio",
         END,
     ]
 

@@ -355,3 +355,23 @@ def test_the_cache_key_changes_with_each_input_of_the_function_it_keys(source: P
     ]
     assert base not in changed and len(set(changed)) == len(changed)
     assert key(source, source / "a.yaml", "Deck", "digest") == base
+
+
+def test_a_changed_image_is_seen_by_the_stamp_and_the_cache(tmp_path: Path) -> None:
+    """An image is an input like a text: changing it alone rebuilds the card that shows it."""
+    from tests.support.media import image
+
+    source = write_source(tmp_path, cards=CARDS, texts=TEXTS)
+    picture = image(source / "media" / "page.png", 60, 20)
+    card_file = source / "a.yaml"
+    card_file.write_text(card_file.read_text() + "    image: media/page.png\n")
+    out = tmp_path / "deck.apkg"
+    build(source, out, now=T0)
+    assert build(source, out, now=T0 + DAY).up_to_date
+    image(picture, 60, 20, colour=(10, 200, 10))
+    report = build(source, out, now=T0 + DAY)
+    assert not report.up_to_date and report.changes.updated == ("the-light",)
+    cold = tmp_path / "cold"
+    shutil.copytree(source, cold)
+    pipeline.build(cold, tmp_path / "cold.apkg", now=T0 + DAY)
+    assert (tmp_path / "cold.apkg").read_bytes() == out.read_bytes()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
 
 from quotedeck.authoring.find import sentence_ends
@@ -21,6 +22,20 @@ _SENTENCE_LENGTH = 300  # characters, where a text has no full stop for a long w
 _LETTERS = re.compile(r"[^\W\d_]+")
 _NOT_IN_DECK_NAMES = re.compile(r'[\x00-\x1f\x7f"]')  # Anki drops these (see sources/parse.py)
 EXAMPLE_ID = "first-sentence"
+# The JSON Schemas of the format, copied into the deck (a hidden folder: no source) for
+# editors: the first line of each file names its schema, as yaml-language-server reads it.
+SCHEMA_FOLDER = ".schema"
+DECK_SCHEMA = "deck.schema.json"
+CARDS_SCHEMA = "cards.schema.json"
+SCHEMAS = (DECK_SCHEMA, CARDS_SCHEMA)
+
+
+def schema_line(name: str) -> str:
+    return f"# yaml-language-server: $schema={SCHEMA_FOLDER}/{name}\n"
+
+
+def _schema(name: str) -> bytes:
+    return (files("quotedeck.sources") / "schema" / name).read_bytes()
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,8 @@ def new_deck(text: Path, folder: Path) -> NewDeck:
     stem = slugify(text.stem) or "cards"
     card_file = folder / f"{'deck-cards' if stem == 'deck' else stem}.yaml"
     files = {
-        folder / DECK_FILE: f"name: {scalar(name)}\n".encode(),
+        **{folder / SCHEMA_FOLDER / schema: _schema(schema) for schema in SCHEMAS},
+        folder / DECK_FILE: f"{schema_line(DECK_SCHEMA)}name: {scalar(name)}\n".encode(),
         folder / "texts" / text.name: raw,
         card_file: card_file_text(f"texts/{text.name}", name, quote).encode(),
     }
@@ -64,10 +80,11 @@ def new_deck(text: Path, folder: Path) -> NewDeck:
     if taken:
         raise SourceProblems(taken)
     (folder / "texts").mkdir(parents=True, exist_ok=True)
+    (folder / SCHEMA_FOLDER).mkdir(exist_ok=True)
     for path, data in files.items():
         with open(path, "xb") as handle:  # "x": never over a file that appeared meanwhile
             handle.write(data)
-    return NewDeck(folder, name, tuple(files), card_file)
+    return NewDeck(folder, name, tuple(p for p in files if p.parent.name != SCHEMA_FOLDER), card_file)
 
 
 def deck_name(first_line: str, path: Path) -> str:
@@ -115,7 +132,7 @@ def card_file_text(text_path: str, title: str, quote: _Quote) -> str:
     q, word = scalar(quote.text), scalar(quote.hidden)
     term, phrase = (scalar(other) for other in quote.others)
     return f"""\
-source:
+{schema_line(CARDS_SCHEMA)}source:
   text: {scalar(text_path)}
   title: {scalar(title)}
 cards:

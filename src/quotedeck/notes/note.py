@@ -61,6 +61,17 @@ def _tags(deck_tags: tuple[str, ...], card_tags: tuple[str, ...], kind: Kind, ti
     return tuple(dict.fromkeys((*deck_tags, *card_tags, f"quotedeck::{kind.value}", f"source::{slugify(title)}")))
 
 
+def media_html(card: Card) -> str:
+    """The card's image and sound as Anki shows them; quotedeck's own markup, never the curator's
+    (whose text is escaped): the names are made of hex digits and a known suffix."""
+    parts = []
+    if card.image is not None:
+        parts.append(f'<img src="{card.image.name}" alt="">')
+    if card.audio is not None:
+        parts.append(f"[sound:{card.audio.name}]")
+    return "".join(parts)
+
+
 def build_note(
     verified: VerifiedCard,
     deletions: list[Deletion],
@@ -74,9 +85,10 @@ def build_note(
     quote = cloze_html(shown_quote, deletions)
     source = source_html(card, verified.place, verified.page)
     extra = escape_text(card.extra)
+    media = media_html(card)  # in the field named Spare: renaming a field would fork the notetype
     values: tuple[str, ...]
     if card.kind is Kind.TERM:
-        # Id, Quote, Term, Also, Definition, Source, Extra, Spare
+        # Id, Quote, Term, Also, Definition, Source, Extra, Spare (the media)
         values = (
             card.id,
             quote,
@@ -85,11 +97,11 @@ def build_note(
             escape_text(card.response),
             source,
             extra,
-            "",
+            media,
         )
     else:
-        # Id, Question, Quote, Answer, Source, Extra, Spare
-        values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, "")
+        # Id, Question, Quote, Answer, Source, Extra, Spare (the media)
+        values = (card.id, escape_text(card.prompt), quote, escape_text(card.response), source, extra, media)
     if len(values) != len(NOTETYPES[card.kind].fields):  # pragma: no cover - a programming error
         raise ValueError("field values do not match the notetype")
     ordered = sorted(deletions)  # by cloze number, which comes first and differs between a card's deletions
@@ -109,4 +121,5 @@ def build_note(
         location=card.location,
         digest=note_digest(guid, card.kind, card.deck, values, unique_tags),
         due=card_position(verified, text_index),
+        media=tuple(m for m in (card.image, card.audio) if m is not None),
     )

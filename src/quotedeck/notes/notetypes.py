@@ -33,8 +33,9 @@ def _template(name: str) -> str:
     return (files("quotedeck.notes") / "templates" / name).read_text(encoding="utf-8")
 
 
-# Frozen since the first release: `Spare` is there so that a future field can
-# be a rename, not an addition.
+# Frozen since the first release. Anki forks a notetype whose fields are added,
+# removed or even renamed, so `Spare` keeps its name: it holds the card's media
+# (quotedeck's own <img> and [sound:] markup), which the back shows under the quote.
 TERM_FIELDS = ("Id", "Quote", "Term", "Also", "Definition", "Source", "Extra", "Spare")
 QUESTION_FIELDS = ("Id", "Question", "Quote", "Answer", "Source", "Extra", "Spare")
 

@@ -6,7 +6,9 @@ and renamed over it, so an error or Ctrl-C leaves the previous build intact.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import json
 import shutil
 import sqlite3
 import zipfile
@@ -15,7 +17,8 @@ from typing import Any
 
 import genanki
 
-from quotedeck.model import DeckInfo
+from quotedeck.errors import OutputError
+from quotedeck.model import DeckInfo, MediaRef
 from quotedeck.notes.escaping import escape_text
 from quotedeck.notes.identity import stable_id
 from quotedeck.output.atomic import publish, temporary_beside
@@ -49,6 +52,33 @@ class _StampedModel(genanki.Model):  # type: ignore[misc]
         return super().to_json(self.mod, deck_id)  # type: ignore[no-any-return]
 
 
+class _Deck(genanki.Deck):  # type: ignore[misc]
+    """A deck that arrives expanded, in the deck list and in the browser."""
+
+    def to_json(self) -> dict[str, Any]:
+        return {**super().to_json(), "collapsed": False, "browserCollapsed": False}
+
+
+def _with_parents(names: list[str]) -> list[str]:
+    """Every deck and its parents, each once, parents first: a parent Anki makes from a `::`
+    name arrives collapsed, and the deck below it looks missing."""
+    found: dict[str, None] = {}
+    for name in names:
+        parts = name.split("::")
+        for end in range(1, len(parts) + 1):
+            found.setdefault("::".join(parts[:end]))
+    return list(found)
+
+
+def package_decks(names: list[str], deck_info: DeckInfo) -> dict[str, genanki.Deck]:
+    """The package's decks by name: those the notes go to, and their parents."""
+    decks: dict[str, genanki.Deck] = {}
+    for name in _with_parents(names):
+        description = escape_text(deck_info.description) if name == deck_info.name else ""
+        decks[name] = _Deck(stable_id("deck", name), name, description)
+    return decks
+
+
 def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
     """Write the package to `out` atomically; return its size in bytes."""
     with temporary_beside(out, ".apkg") as zip_path, temporary_beside(out, ".anki2") as collection:
@@ -61,18 +91,10 @@ def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: 
     """Write the package to `zip_path` through its collection file `collection`: both
     scratch files of the caller's, which puts the package in place."""
     models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
-    decks: dict[str, genanki.Deck] = {
-        deck_info.name: genanki.Deck(
-            stable_id("deck", deck_info.name), deck_info.name, escape_text(deck_info.description)
-        )
-    }
     by_deck: dict[str, list[StampedNote]] = {deck_info.name: []}
     for stamped in plan.notes:
-        deck_name = stamped.note.deck
-        if deck_name not in decks:
-            decks[deck_name] = genanki.Deck(stable_id("deck", deck_name), deck_name)
-            by_deck[deck_name] = []
-        by_deck[deck_name].append(stamped)
+        by_deck.setdefault(stamped.note.deck, []).append(stamped)
+    decks = package_decks(list(by_deck), deck_info)
     for deck in decks.values():
         for model in models.values():
             deck.add_model(model)
@@ -92,14 +114,31 @@ def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: 
         connection.commit()
     finally:
         connection.close()
-    _zip(collection, zip_path)
+    media = {ref.name: ref for stamped in plan.notes for ref in stamped.note.media}
+    _zip(collection, zip_path, [media[name] for name in sorted(media)])
 
 
-def _zip(collection: Path, zip_path: Path) -> None:
+def _zip(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) -> None:
     """The collection is streamed into its member: read whole, a 50,000-note collection and
     its deflated copy were the build's largest objects. ZipInfo's default date (1980) and
-    the fixed level make identical builds identical bytes."""
+    the fixed level make identical builds identical bytes.
+
+    Media files follow as members "0", "1", ... in the order of their names, and the
+    `media` member maps each number to its name, as Anki's importer reads them."""
+    media = media or []
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESS_LEVEL) as archive:
         with open(collection, "rb") as data, archive.open("collection.anki2", "w") as member:
             shutil.copyfileobj(data, member, _CHUNK)
-        archive.writestr(zipfile.ZipInfo("media"), b"{}", zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
+        names = json.dumps({str(number): ref.name for number, ref in enumerate(media)}, separators=(",", ":"))
+        archive.writestr(zipfile.ZipInfo("media"), names.encode(), zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
+        for number, ref in enumerate(media):
+            # Images and sounds are compressed already: stored as they are.
+            archive.writestr(zipfile.ZipInfo(str(number)), _media_bytes(ref), zipfile.ZIP_STORED)
+
+
+def _media_bytes(ref: MediaRef) -> bytes:
+    """The file, as it was when checked: its name in the notes is made from those bytes."""
+    data = ref.path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != ref.digest:
+        raise OutputError(ref.path, "the file changed while the deck was being built", "build again")
+    return data

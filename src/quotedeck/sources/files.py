@@ -107,29 +107,37 @@ def _card_files(root: Path, skip: Path) -> tuple[list[Path], list[Problem]]:
 
 def cited_text(card_file: Path, root: Path, text: str, cited_at: Location) -> Path | Problem:
     """The file a card file's `text:` names, checked to be a file inside `root`."""
-    fix = "write a path relative to the card file, such as texts/name.txt"
+    return cited_file(card_file, root, text, cited_at, "text", "texts/name.txt")
+
+
+def cited_file(card_file: Path, root: Path, text: str, cited_at: Location, what: str, example: str) -> Path | Problem:
+    """The file a card file names (a `what`: text, image, audio), checked to be a file inside `root`."""
+    fix = f"write a path relative to the card file, such as {example}"
     if "\0" in text:
-        return error(cited_at, "the text path contains a NUL character", fix)
+        return error(cited_at, f"the {what} path contains a NUL character", fix)
     if Path(text).is_absolute() or _DRIVE.match(text):
-        return error(cited_at, "the text path must be relative to the card file", fix)
+        return error(cited_at, f"the {what} path must be relative to the card file", fix)
     if "\\" in text:
         shown = PureWindowsPath(text).as_posix()
         return error(cited_at, f"`{text}` uses `\\` between folders", f"write `{shown}`")
     path = card_file.parent / text
     try:
         if not is_inside(path, root):
+            folder = PurePosixPath(example).parent
             return error(
                 cited_at,
                 f"`{text}` points outside {root.name}",
-                f"copy the text into {root.name} (e.g. texts/) and cite it there",
+                f"copy the {what} into {root.name} (e.g. {folder}/) and cite it there",
             )
         if path.is_dir():
             return error(cited_at, f"`{text}` is a folder, not a file", fix)
         if not path.is_file():
-            return error(cited_at, f"text file not found: {text}", _did_you_mean(card_file.parent, text))
+            return error(cited_at, f"{what} file not found: {text}", _did_you_mean(card_file.parent, text))
     except OSError as exc:  # a name too long for the file system, a folder that cannot be read
         if exc.errno == errno.ENAMETOOLONG:
-            return error(cited_at, "the text path is too long for the file system", "give the text a shorter name")
+            return error(
+                cited_at, f"the {what} path is too long for the file system", f"give the {what} a shorter name"
+            )
         return error(cited_at, f"cannot open `{text}`: {exc.strerror or exc}", fix)
     return path
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 import difflib
 import re
 import urllib.parse
+from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
-from quotedeck.model import Card, DeckInfo, Kind, Phrase, SourceRef
+from quotedeck.model import Card, DeckInfo, Kind, MediaRef, Phrase, SourceRef
 from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.files import cited_text, is_inside
 from quotedeck.sources.ids import MAX_ID_LENGTH, is_valid_id, slugify
+from quotedeck.sources.media import MediaKind, cited_media
 from quotedeck.sources.yamlnodes import (
     STR_TAG,
     MappingNode,
@@ -25,8 +28,8 @@ from quotedeck.sources.yamlnodes import (
 DECK_KEYS = ("name", "description", "tags", "order")
 FILE_KEYS = ("source", "deck", "tags", "cards")
 SOURCE_KEYS = ("text", "title", "author", "url")
-TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra")
-QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra")
+TERM_KEYS = ("term", "definition", "quote", "also", "cloze", "id", "tags", "extra", "image", "audio")
+QUESTION_KEYS = ("question", "answer", "quote", "cloze", "id", "tags", "extra", "image", "audio")
 DRAFT_KEYS = ("draft", "quote", "id", "tags", "extra")
 PHRASE_KEYS = ("phrase", "hint")
 
@@ -230,6 +233,7 @@ class _CardFile:
         self.deck_name = deck_name
         self.reader = _Reader(path, problems)
         self.problems = problems
+        self.media: dict[tuple[str, MediaKind], MediaRef | Problem] = {}  # a file many cards show is read once
 
     def parse(self) -> list[Card]:
         node, problems, set_aside = load_card_file(self.path)
@@ -323,6 +327,8 @@ class _CardFile:
         no_cloze = kind is Kind.QUESTION and "cloze" not in keys
         phrases = None if no_cloze else self._phrases(keys.get("cloze"), prompt, keys[prompt_key])
         card_id, id_node = self._card_id(keys.get("id"), prompt, keys[prompt_key])
+        image = self._media(keys["image"], "image") if "image" in keys else None
+        audio = self._media(keys["audio"], "audio") if "audio" in keys else None
         if (
             prompt is None
             or response is None
@@ -333,6 +339,8 @@ class _CardFile:
             or phrases is None
             or card_id is None
             or source is None
+            or image is False
+            or audio is False
         ):
             return None
         return Card(
@@ -352,6 +360,8 @@ class _CardFile:
             quote_location=reader.at(keys["quote"]),
             prompt_location=reader.at(keys[prompt_key]),
             response_location=reader.at(keys[response_key]),
+            image=image,
+            audio=audio,
         )
 
     def _draft(
@@ -391,6 +401,20 @@ class _CardFile:
             prompt_location=reader.at(keys["draft"]),
             response_location=reader.at(keys["draft"]),
         )
+
+    def _media(self, node: Node, kind: MediaKind) -> MediaRef | Literal[False]:
+        """The card's image or sound; False when it has a problem (reported)."""
+        written = self.reader.text(node)
+        if written is None:
+            return False
+        at = self.reader.at(node)
+        found = self.media.get((written, kind))
+        if found is None:
+            found = self.media[written, kind] = cited_media(self.path, self.root, written, at, kind)
+        if isinstance(found, Problem):
+            self.problems.append(replace(found, location=at))
+            return False
+        return found._replace(location=at)
 
     def _card_id(self, node: Node | None, prompt: str | None, prompt_node: Node) -> tuple[str | None, Node]:
         if node is None:
