@@ -30,7 +30,7 @@ from quotedeck.sources.parse import check_cards, parse_card_file, parse_deck
 from quotedeck.state.changes import ChangeReport, Plan, plan
 from quotedeck.state.lock import LOCK_VERSION, Lock, read_lock
 from quotedeck.verify.cards import verify_cards
-from quotedeck.verify.texts import Extract, SourceText
+from quotedeck.verify.texts import Extract, SourceText, TextShelf
 
 # Called with (steps done, steps in all) as a build goes.
 Progress = Callable[[int, int], None]
@@ -54,8 +54,13 @@ def check_card_file(
 ) -> CheckedFile:
     """Parse and verify one card file; `texts` keeps the texts read for the next one, and
     `extract_text` reads a text's file (speed/ passes one that remembers)."""
-    cards, parse_problems = parse_card_file(root, path, deck_name)
-    verified, verify_problems = verify_cards(cards, root, texts, extract_text)
+    try:
+        cards, parse_problems = parse_card_file(root, path, deck_name)
+        verified, verify_problems = verify_cards(cards, root, texts, extract_text)
+    except MemoryError:  # what reading and verifying did not catch closer to where it happened
+        texts.clear()
+        short = error(Location(path), "there was not enough memory to check this card file", _MEMORY_HINT)
+        return CheckedFile(path=path, ids=(), verified=(), parse_problems=(short,), verify_problems=(), texts=())
     cited = sorted({card.source.text_path for card in cards})
     media = {m.path: m.digest for card in cards for m in (card.image, card.audio) if m is not None}
     return CheckedFile(
@@ -66,6 +71,9 @@ def check_card_file(
         verify_problems=tuple(verify_problems),
         texts=tuple(sorted([*((text, texts[text].digest) for text in cited if text in texts), *media.items()])),
     )
+
+
+_MEMORY_HINT = "close other programs, or split the card file or the texts it cites into smaller ones"
 
 
 def card_file_inputs(root: Path, path: Path, deck_name: str) -> tuple[str, ...]:
@@ -80,7 +88,7 @@ CheckFiles = Callable[[SourceFolder, str], Iterator[CheckedFile]]
 
 def check_one_by_one(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFile]:
     """Every card file, in order, in this process."""
-    texts: dict[Path, SourceText] = {}
+    texts = TextShelf()
     for path in folder.card_files:
         yield check_card_file(folder.root, path, deck_name, texts)
 

@@ -17,7 +17,7 @@ from quotedeck.speed.extracted import remembered_extract
 from quotedeck.speed.hashing import Hashes
 from quotedeck.speed.stamp import remember, up_to_date
 from quotedeck.speed.workers import checked_in_workers, worker_count
-from quotedeck.verify.texts import SourceText
+from quotedeck.verify.texts import TextShelf
 
 
 def build(
@@ -92,7 +92,7 @@ def _fresh(
         if results is not None:
             yield ((decode(encoded), encoded) for encoded in results)
         else:
-            texts: dict[Path, SourceText] = {}
+            texts = TextShelf()
             checked = (check_card_file(root, path, deck_name, texts, remembered_extract) for path in paths)
             yield ((result, encode(result)) for result in checked)
 

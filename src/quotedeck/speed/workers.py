@@ -22,7 +22,7 @@ from pathlib import Path
 from quotedeck.pipeline import check_card_file
 from quotedeck.speed.encoding import encode
 from quotedeck.speed.extracted import remembered_extract
-from quotedeck.verify.texts import SourceText
+from quotedeck.verify.texts import SourceText, TextShelf
 
 # Below this many bytes of card files to check, starting workers costs more than it saves.
 PARALLEL_FROM = 1 << 20
@@ -83,7 +83,7 @@ def _start_worker(root: Path, deck_name: str) -> None:
     # A build killed outright (SIGKILL) cannot stop its workers: the kernel does.
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    _worker = _Worker(root, deck_name, {})
+    _worker = _Worker(root, deck_name, TextShelf())
 
 
 def _check(path: Path) -> bytes:

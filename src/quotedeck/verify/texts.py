@@ -184,6 +184,26 @@ class SourceText:
         return index
 
 
+# How many characters of texts a build keeps read at once (their word indexes besides):
+# a deck citing many big texts reads one again rather than holding them all.
+TEXT_BUDGET = 64 * 2**20
+
+
+class TextShelf(dict[Path, SourceText]):
+    """The texts read so far, as many as fit in `budget` characters; the oldest go first."""
+
+    def __init__(self, budget: int = TEXT_BUDGET) -> None:
+        super().__init__()
+        self.budget = budget
+        self.size = 0
+
+    def __setitem__(self, path: Path, text: SourceText) -> None:
+        while self and self.size + len(text.normalized) > self.budget:
+            self.size -= len(self.pop(next(iter(self))).normalized)
+        super().__setitem__(path, text)
+        self.size += len(text.normalized)
+
+
 # A text's file name, bytes and where it is cited -> its paragraphs, or the problem that stops them.
 Extract = Callable[[Path, bytes, Location], Extracted | Problem]
 
