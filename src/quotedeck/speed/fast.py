@@ -54,8 +54,9 @@ def build(
         )
         if report.written:
             cache.save()
-            if _unchanged_since(folder, hashes):  # what was hashed is what was read
-                remember(folder, out, report, Hashes())
+            again = Hashes()  # the inputs as they are now, the lock just written among them
+            if _unchanged_since(folder, hashes, again):  # what was hashed is what was read
+                remember(folder, out, report, again)
         return report
 
 
@@ -97,9 +98,8 @@ def _fresh(
             yield ((result, encode(result)) for result in checked)
 
 
-def _unchanged_since(folder: SourceFolder, hashes: Hashes) -> bool:
-    """deck.yaml and the card files, hashed again, are what they were when the build began."""
-    again = Hashes()
+def _unchanged_since(folder: SourceFolder, hashes: Hashes, again: Hashes) -> bool:
+    """deck.yaml and the card files, hashed `again`, are what they were when the build began."""
     return all(again(path) == hashes(path) for path in (folder.deck_file, *folder.card_files))
 
 

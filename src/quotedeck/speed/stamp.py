@@ -81,7 +81,7 @@ def up_to_date(folder: SourceFolder, out: Path | None, hashes: Hashes) -> BuildR
 
 
 def remember(folder: SourceFolder, out: Path | None, report: BuildReport, hashes: Hashes) -> None:
-    """Stamp a build that wrote `report`, from the inputs `hashes` holds (as they were before it read them)."""
+    """Stamp a build that wrote `report`, from the inputs as `hashes` finds them after it (checked unchanged)."""
     texts = [(str(path.relative_to(folder.root)), digest) for path, digest in report.texts]
     stamp = Stamp(
         inputs=inputs_digest(folder, str(report.output), hashes, texts),
