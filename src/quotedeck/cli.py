@@ -17,7 +17,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol, TextIO, TypeVar
 import click
 
 from quotedeck import __version__
-from quotedeck.errors import CollectionError, OutputError, QuotedeckError, SourceProblems
+from quotedeck.errors import FileError, QuotedeckError, SourceProblems
 from quotedeck.pipeline import BuildReport, Checked
 from quotedeck.problems import Problem
 from quotedeck.sources.files import is_source
@@ -246,7 +246,7 @@ class Failed(click.ClickException):
             lines = [format_problem(p) for p in sorted(error.problems, key=Problem.sort_key)]
             lines.append(f"{errors} error(s){f', {warnings} warning(s)' if warnings else ''}; nothing was written")
             return "\n".join(lines)
-        if isinstance(error, OutputError | CollectionError):
+        if isinstance(error, FileError):
             line = f"{_shown(error.path)}: error: {error.message}"
             return f"{line}\n    hint: {error.hint}" if error.hint else line
         return f"error: {error}"

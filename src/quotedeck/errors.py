@@ -20,14 +20,18 @@ class SourceProblems(QuotedeckError):
         self.problems = sorted(problems, key=Problem.sort_key)
 
 
-class OutputError(QuotedeckError):
-    """The package could not be written; the previous one is untouched."""
+class FileError(QuotedeckError):
+    """A file quotedeck writes or opens, and what went wrong with it: shown as `path: error: message`."""
 
     def __init__(self, path: Path, message: str, hint: str = "") -> None:
         super().__init__(f"{path}: error: {message}")
         self.path = path
         self.message = message
         self.hint = hint
+
+
+class OutputError(FileError):
+    """The package could not be written; the previous one is untouched."""
 
     @classmethod
     def cannot_write(
@@ -71,11 +75,5 @@ _FIXED_PLACE_HINTS = {
 }
 
 
-class CollectionError(QuotedeckError):
+class CollectionError(FileError):
     """An Anki collection could not be opened or changed; it is as it was."""
-
-    def __init__(self, path: Path, message: str, hint: str = "") -> None:
-        super().__init__(f"{path}: {message}")
-        self.path = path
-        self.message = message
-        self.hint = hint

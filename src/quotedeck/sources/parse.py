@@ -383,6 +383,8 @@ class _CardFile:
         card_id, id_node = self._card_id(keys["id"], None, keys["id"])
         if place is None or quote is None or tags is None or extra is None or card_id is None or source is None:
             return None
+        # A draft is a card without prompt, phrases or other names; its `draft:` (where it was
+        # highlighted) stands where a card's definition or answer does.
         return Card(
             kind=Kind.DRAFT,
             id=card_id,
