@@ -16,12 +16,13 @@ class Kind(Enum):
     DRAFT = "draft"  # a quote waiting for its term or question: verified and counted, never a note
 
     # Members are singletons that equal only themselves: identity is their hash. Enum's own
-    # hashes the name in Python, and every note looks its kind up a few times per build.
+    # hashes the name in Python, and every note looks its kind up several times a build.
     __hash__ = object.__hash__
 
 
-# Records made for every card (Phrase, Card) are named tuples: made in a third of
-# the time of a frozen dataclass, which sets each field through object.__setattr__.
+# Records made for every card (Phrase, Card, PhraseSpans, VerifiedCard, NoteSpec) are named
+# tuples, built by keyword: a frozen dataclass sets each field through object.__setattr__,
+# and a cold build makes several a card (the commit that kept them says by how much).
 
 
 class Phrase(NamedTuple):

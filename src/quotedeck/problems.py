@@ -11,8 +11,8 @@ from typing import NamedTuple
 class Location(NamedTuple):
     """A place in a source file; line and column count from 1.
 
-    A named tuple rather than a dataclass: every card has several, and the
-    build cache stores them all, so making and unpickling them must be cheap.
+    A named tuple rather than a dataclass: every card has several, and workers
+    and the build cache send them all encoded, so making one must be cheap.
     """
 
     path: Path

@@ -103,7 +103,7 @@ _MAYBE_TAG_ANCHOR_OR_ALIAS = re.compile(rf"[&*!](?<!{_SCALAR_CHAR}[&*!])")
 
 
 def _may_hold_tag_anchor_or_alias(text: str) -> bool:
-    # `in` is some 30 times faster than the search, and most files have none of them.
+    # `in` is much quicker than the search, and most files have none of them.
     return ("!" in text or "&" in text or "*" in text) and _MAYBE_TAG_ANCHOR_OR_ALIAS.search(text) is not None
 
 

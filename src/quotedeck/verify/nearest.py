@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Callable
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -28,7 +28,8 @@ _WORD_REACH = 40
 _LONGEST = 400
 
 
-class Nearest(NamedTuple):
+@dataclass(frozen=True)
+class Nearest:
     """The passage of the text most like a quote, its similarity in percent, its paragraph,
     and the part of the quote it was compared with (all of it, unless it is long)."""
 
@@ -54,7 +55,7 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
             best = (alignment.score, start + alignment.dest_start, start + alignment.dest_end)
     score, start, end = best
     if not score:
-        return Nearest("", 0.0, 0, needle)
+        return Nearest(passage="", similarity=0.0, paragraph=0, compared=needle)
     # The alignment is as long as the quote, so a quote that lacks a word lines up
     # short of the passage's end: look a little wider, then keep what lines up.
     # Never past the paragraph it lines up in: the hint cites that one paragraph.
@@ -63,7 +64,7 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
     reach = len(needle) // 5 + 10
     start, end = _whole_words(haystack, max(floor, start - reach), min(ceiling, end + reach))
     start, end = _lined_up(needle, haystack, start, end)
-    return Nearest(haystack[start:end], round(score, 1), paragraph, needle)
+    return Nearest(passage=haystack[start:end], similarity=round(score, 1), paragraph=paragraph, compared=needle)
 
 
 def _within_paragraphs(regions: list[tuple[int, int]], text: SourceText) -> list[tuple[int, int]]:
