@@ -197,7 +197,7 @@ class _Bar(Protocol):
     def update(self, n_steps: int) -> None: ...
 
 
-class _LateBar:
+class LateBar:
     """click's progress bar, shown once a build has run for a second, and only on a terminal."""
 
     DELAY = 1.0  # seconds
@@ -219,9 +219,9 @@ class _LateBar:
         self._stack.close()
 
 
-def _with_progress(step: Callable[[_LateBar], T]) -> T:
+def _with_progress(step: Callable[[LateBar], T]) -> T:
     """Run `step` with a progress bar, gone before anything else is printed."""
-    bar = _LateBar()
+    bar = LateBar()
     try:
         return step(bar)
     finally:

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from quotedeck.cli import _LateBar
+from quotedeck.cli import LateBar
 
 
 class Terminal(io.StringIO):
@@ -22,7 +22,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 def test_the_bar_appears_after_a_second_on_a_terminal(clock: list[float]) -> None:
     terminal = Terminal()
-    bar = _LateBar(terminal)
+    bar = LateBar(terminal)
     bar(1, 4)
     assert terminal.getvalue() == ""
     clock[0] += 1.5
@@ -35,7 +35,7 @@ def test_the_bar_appears_after_a_second_on_a_terminal(clock: list[float]) -> Non
 
 def test_no_bar_when_not_a_terminal(clock: list[float]) -> None:
     pipe = io.StringIO()
-    bar = _LateBar(pipe)
+    bar = LateBar(pipe)
     clock[0] += 5
     bar(1, 2)
     bar(2, 2)
@@ -45,7 +45,7 @@ def test_no_bar_when_not_a_terminal(clock: list[float]) -> None:
 
 def test_no_bar_for_a_quick_build(clock: list[float]) -> None:
     terminal = Terminal()
-    bar = _LateBar(terminal)
+    bar = LateBar(terminal)
     bar(1, 2)
     clock[0] += 0.5
     bar(2, 2)

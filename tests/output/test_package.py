@@ -10,7 +10,7 @@ from pathlib import Path
 import genanki
 
 from quotedeck.notes.note import NoteSpec
-from quotedeck.output.package import _CHUNK, _StampedModel, _zip, package_decks, write_package
+from quotedeck.output.package import CHUNK, StampedModel, package_decks, write_package, zip_collection
 from quotedeck.pipeline import check
 from tests.support.sources import write_source
 
@@ -52,7 +52,7 @@ def tables(collection: bytes, tmp_path: Path) -> dict[str, list[tuple[object, ..
 class _GenankiNote(genanki.Note):  # type: ignore[misc]
     """A note written by genanki itself, with quotedeck's mod and cards (quotedeck's writer until it inserted rows)."""
 
-    def __init__(self, note: NoteSpec, model: _StampedModel, mod: int) -> None:
+    def __init__(self, note: NoteSpec, model: StampedModel, mod: int) -> None:
         super().__init__(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid, due=note.due)
         self.mod = mod
         self.cards = [genanki.Card(ordinal - 1) for ordinal in note.ordinals]
@@ -65,7 +65,7 @@ def genanki_collection(source: Path, tmp_path: Path) -> bytes:
     """The same plan written note by note through genanki, as quotedeck did before."""
     checked = check(source, now=T0)
     deck, plan, _ = checked.deck, checked.plan, list(checked.warnings)
-    models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
+    models = {t.notetype.kind: StampedModel(t) for t in plan.notetypes}
     decks = package_decks([deck.name, *(stamped.note.deck for stamped in plan.notes)], deck)
     for stamped in plan.notes:
         note = stamped.note
@@ -116,13 +116,13 @@ def test_a_collection_of_many_chunks_is_one_deflate_stream(tmp_path: Path) -> No
     """Chunks are deflated on several threads and joined: the member must read back whole,
     its CRC must hold, and the bytes must not depend on the threads' timing."""
     words = random.Random(7).choices(["heart", "point", "Creator", "desire", "\x00\x1f", "light"], k=900_000)
-    noise = random.Random(8).randbytes(_CHUNK)  # a chunk that deflate cannot shrink, between text
-    data = " ".join(words).encode()[: 2 * _CHUNK] + noise + " ".join(words).encode()[: _CHUNK + 12_345]
+    noise = random.Random(8).randbytes(CHUNK)  # a chunk that deflate cannot shrink, between text
+    data = " ".join(words).encode()[: 2 * CHUNK] + noise + " ".join(words).encode()[: CHUNK + 12_345]
     collection = tmp_path / "collection.anki2"
     collection.write_bytes(data)
     packages = [tmp_path / f"{n}.apkg" for n in range(3)]
     for package in packages:
-        _zip(collection, package)
+        zip_collection(collection, package)
     assert len({package.read_bytes() for package in packages}) == 1
     with zipfile.ZipFile(packages[0]) as archive:
         assert archive.testzip() is None  # every member's CRC matches what it inflates to

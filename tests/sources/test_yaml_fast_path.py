@@ -103,7 +103,7 @@ def assert_same_with_and_without_fast_path(text: str, max_values: int = MAX_VALU
         path.write_bytes(text.encode("utf-8", "surrogatepass"))
         assert loaded(path, fast=True) == loaded(path, fast=False)
         read = read_utf8(path)
-        return isinstance(read, str) and yamlnodes._compose_fast(read) is not None
+        return isinstance(read, str) and yamlnodes.compose_fast(read) is not None
 
 
 @settings(FIXED, max_examples=400)

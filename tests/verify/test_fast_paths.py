@@ -8,11 +8,11 @@ from hypothesis import strategies as st
 
 from quotedeck.model import Phrase, PhraseSpans
 from quotedeck.problems import Location
-from quotedeck.verify.cloze import _ASCII_CASE_TWINS, _hides_everything, pattern_spans, phrase_spans
+from quotedeck.verify.cloze import ASCII_CASE_TWINS, hides_everything, pattern_spans, phrase_spans
 from quotedeck.verify.quotes import ELLIPSIS
 
 # Letters, case twins, quote marks, combining marks, word and non-word neighbours, and whitespace.
-ALPHABET = "aAbBiIsSkK" + "".join(sorted(_ASCII_CASE_TWINS)) + "ßéΣς_1 \t\n\"'“”‘’.,-…\u0301\u05bc"
+ALPHABET = "aAbBiIsSkK" + "".join(sorted(ASCII_CASE_TWINS)) + "ßéΣς_1 \t\n\"'“”‘’.,-…\u0301\u05bc"
 quotes = st.text(ALPHABET, max_size=40)
 phrase_texts = st.text(ALPHABET, min_size=1, max_size=6).filter(str.strip)
 
@@ -41,7 +41,7 @@ def test_spans_in_single_spaced_quotes(text: str, words: list[str]) -> None:
 def test_only_the_listed_twins_match_an_ascii_letter_when_case_is_ignored() -> None:
     letters = re.compile("[a-z]", re.IGNORECASE)
     twins = {chr(code) for code in range(128, 0x110000) if not 0xD800 <= code < 0xE000 and letters.fullmatch(chr(code))}
-    assert twins == set(_ASCII_CASE_TWINS)
+    assert twins == set(ASCII_CASE_TWINS)
 
 
 def hides_everything_char_by_char(quote: str, deletions: list[PhraseSpans]) -> bool:
@@ -67,4 +67,4 @@ def test_hides_everything_as_char_by_char(case: tuple[str, list[list[tuple[int, 
     quote, span_lists = case
     phrase = Phrase("x", "", Location(Path("cards.yaml")))
     deletions = [PhraseSpans(phrase, "x", tuple(found)) for found in span_lists]
-    assert _hides_everything(quote, deletions) == hides_everything_char_by_char(quote, deletions)
+    assert hides_everything(quote, deletions) == hides_everything_char_by_char(quote, deletions)

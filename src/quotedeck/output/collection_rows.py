@@ -3,7 +3,7 @@
 genanki inserts a note at a time, with checks of its own: at 50,000 notes that
 was most of a build's time. Here each table is filled by one statement, with
 the indexes dropped meanwhile and made again from their own SQL. The rows are
-genanki's own, column for column: tests/output/test_collection_rows.py writes
+genanki's own, column for column: tests/output/test_package.py writes
 the same notes through genanki and compares the tables, and pyproject.toml pins
 genanki's version beside this module's name.
 """

@@ -29,10 +29,10 @@ from quotedeck.state.changes import Plan, StampedNote, StampedNotetype
 # package a little bigger.
 _COMPRESS_LEVEL = 1
 # What the collection is copied into the package by.
-_CHUNK = 1 << 20
+CHUNK = 1 << 20
 
 
-class _StampedModel(genanki.Model):  # type: ignore[misc]
+class StampedModel(genanki.Model):  # type: ignore[misc]
     """A notetype exported with its own `mod`, not the package's."""
 
     def __init__(self, stamped: StampedNotetype) -> None:
@@ -90,7 +90,7 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
 def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: DeckInfo) -> None:
     """Write the package to `zip_path` through its collection file `collection`: both
     scratch files of the caller's, which puts the package in place."""
-    models = {t.notetype.kind: _StampedModel(t) for t in plan.notetypes}
+    models = {t.notetype.kind: StampedModel(t) for t in plan.notetypes}
     by_deck: dict[str, list[StampedNote]] = {deck_info.name: []}
     for stamped in plan.notes:
         by_deck.setdefault(stamped.note.deck, []).append(stamped)
@@ -115,10 +115,10 @@ def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: 
     finally:
         connection.close()
     media = {ref.name: ref for stamped in plan.notes for ref in stamped.note.media}
-    _zip(collection, zip_path, [media[name] for name in sorted(media)])
+    zip_collection(collection, zip_path, [media[name] for name in sorted(media)])
 
 
-def _zip(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) -> None:
+def zip_collection(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) -> None:
     """The collection is streamed into its member: read whole, a 50,000-note collection and
     its deflated copy were the build's largest objects. ZipInfo's default date (1980) and
     the fixed level make identical builds identical bytes.
@@ -128,7 +128,7 @@ def _zip(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) 
     media = media or []
     with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESS_LEVEL) as archive:
         with open(collection, "rb") as data, archive.open("collection.anki2", "w") as member:
-            shutil.copyfileobj(data, member, _CHUNK)
+            shutil.copyfileobj(data, member, CHUNK)
         names = json.dumps({str(number): ref.name for number, ref in enumerate(media)}, separators=(",", ":"))
         archive.writestr(zipfile.ZipInfo("media"), names.encode(), zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
         for number, ref in enumerate(media):

@@ -107,7 +107,7 @@ def _may_hold_tag_anchor_or_alias(text: str) -> bool:
     return ("!" in text or "&" in text or "*" in text) and _MAYBE_TAG_ANCHOR_OR_ALIAS.search(text) is not None
 
 
-def _compose_fast(text: str) -> MappingNode | None:
+def compose_fast(text: str) -> MappingNode | None:
     """The top-level mapping by libyaml's C composer, or None where our composer
     must decide: it alone refuses with the place to fix, so anything unusual (a
     syntax error, several documents, no mapping, too deep, too many values) is
@@ -214,7 +214,7 @@ def _load_text(path: Path, text: str) -> MappingNode | Problem:
     if not text.strip() or all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines()):
         return error(Location(path), "the file is empty", "add the keys this file needs")
     try:
-        node: Node | None = _compose_fast(text)
+        node: Node | None = compose_fast(text)
         if node is None:
             node = _Composer(path, text).compose()
     except yaml.MarkedYAMLError as exc:

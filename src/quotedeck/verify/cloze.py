@@ -13,7 +13,7 @@ from quotedeck.verify.texts import is_word_char, straighten_quotes
 _DOUBLE = '"“”„‟'
 _SINGLE = "'‘’‚‛"
 # The only characters outside ASCII that an ASCII letter matches when case is ignored (İ ı ſ K).
-_ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"
+ASCII_CASE_TWINS = "\u0130\u0131\u017f\u212a"
 _WORD_CHAR = re.compile(r"\w")
 
 
@@ -104,7 +104,7 @@ def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
         or not phrase.isascii()
         or len(folded) != len(quote)
         or " ".join(quote.split()) != quote
-        or (not quote.isascii() and any(twin in quote for twin in _ASCII_CASE_TWINS))
+        or (not quote.isascii() and any(twin in quote for twin in ASCII_CASE_TWINS))
     ):
         return pattern_spans(text, quote)
     before, after = _edges(text)
@@ -149,7 +149,7 @@ def find_phrases(quote: str, phrases: tuple[Phrase, ...]) -> tuple[list[PhraseSp
             continue
         deletions.append(PhraseSpans(phrase, key, spans))
     problems.extend(_overlaps(deletions))
-    if deletions and not problems and _hides_everything(quote, deletions):
+    if deletions and not problems and hides_everything(quote, deletions):
         problems.append(
             error(
                 deletions[0].phrase.location,
@@ -178,7 +178,7 @@ def _overlaps(deletions: list[PhraseSpans]) -> list[Problem]:
     return list(dict.fromkeys(problems))
 
 
-def _hides_everything(quote: str, deletions: list[PhraseSpans]) -> bool:
+def hides_everything(quote: str, deletions: list[PhraseSpans]) -> bool:
     """No word is left visible (an ellipsis, or punctuation, is no word)."""
     cursor = 0
     for start, end in sorted([span for deletion in deletions for span in deletion.spans]):
