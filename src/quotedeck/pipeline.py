@@ -16,7 +16,7 @@ from pathlib import Path
 
 from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.extract.formats import extract
-from quotedeck.lint.weak import lint_cards
+from quotedeck.lint.weak import asked_twice, lint_card
 from quotedeck.model import DeckInfo, Kind, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
@@ -57,6 +57,8 @@ def check_card_file(
     try:
         cards, parse_problems = parse_card_file(root, path, deck_name)
         verified, verify_problems = verify_cards(cards, root, texts, extract_text)
+        # The lint's rules of one card alone run here, so that their warnings are cached with the file.
+        verify_problems += [p for card in verified if card.card.kind is not Kind.DRAFT for p in lint_card(card)]
     except MemoryError:  # what reading and verifying did not catch closer to where it happened
         texts.clear()
         short = error(Location(path), "there was not enough memory to check this card file", _MEMORY_HINT)
@@ -177,7 +179,7 @@ def check(
     problems += order_problems
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
-    problems += lint_cards(card for f in files for card in f.verified if card.card.kind is not Kind.DRAFT)
+    problems += asked_twice(card for f in files for card in f.verified if card.card.kind is not Kind.DRAFT)
     notes = [
         build_note(
             card,

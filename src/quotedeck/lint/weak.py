@@ -28,16 +28,22 @@ FUZZY_FROM = 5
 AROUND_SLACK = 2
 
 
-def lint_cards(cards: Iterable[VerifiedCard]) -> list[Problem]:
-    """Every warning of the lint, for these cards."""
+def lint_card(verified: VerifiedCard) -> list[Problem]:
+    """The warnings of the rules that look at one card alone."""
+    found = _long_quote(verified)
+    for spans in verified.phrases:
+        found += _giveaways(verified, spans)
+        found += _weak_hint(verified, spans)
+    return found
+
+
+def asked_twice(cards: Iterable[VerifiedCard]) -> list[Problem]:
+    """Two cards hiding the same phrase of the same quote: the one rule that needs every card."""
     found: list[Problem] = []
     first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
     for verified in cards:
         card = verified.card
-        found += _long_quote(verified)
         for spans in verified.phrases:
-            found += _giveaways(verified, spans)
-            found += _weak_hint(verified, spans)
             pair = (phrase_key(verified.shown), spans.key)
             first = first_seen.setdefault(pair, (card.id, card.location))
             if first[0] != card.id:
