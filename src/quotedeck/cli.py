@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 import re
+import shlex
 import signal
 import sys
 import threading
@@ -74,6 +75,12 @@ def _stop(_signal: int, _frame: object) -> None:
     type=click.Path(path_type=Path),
     help="Then import the package into this Anki collection (a collection.anki2, or a profile folder).",
 )
+@click.option(
+    "--merge-notetypes",
+    is_flag=True,
+    help="With --into: merge a notetype changed in Anki (and its `+` copy) with quotedeck's, as File > Import's "
+    "`Merge note types` does, so that its notes update.",
+)
 @JOBS
 def build_command(
     source: Path,
@@ -84,6 +91,7 @@ def build_command(
     watch: bool,
     strict: bool,
     into: Path | None,
+    merge_notetypes: bool,
     jobs: int | None,
 ) -> None:
     """Build the Anki package from SOURCE (default: ./cards_source).
@@ -99,6 +107,8 @@ def build_command(
       quotedeck build --watch
       quotedeck build --into ~/.local/share/Anki2/"User 1"
     """
+    if merge_notetypes and into is None:
+        raise click.UsageError("--merge-notetypes goes with --into: it is an option of the import")
     if into is not None and (dry_run or watch):
         raise click.UsageError("--into imports what was built: it goes with neither --dry-run nor --watch")
     collection = _collection_for(into) if into is not None else None
@@ -117,7 +127,7 @@ def build_command(
         else:
             click.echo(_summary(report, dry_run))
         if collection is not None:
-            _import_into(collection, report.output)
+            _import_into(collection, report.output, merge_notetypes)
 
     if not watch:
         once()
@@ -586,10 +596,15 @@ def _collection_for(path: Path) -> Path:
     return found
 
 
-def _import_into(collection: Path, package: Path) -> None:
+def _command_path(path: Path) -> str:
+    """A path in a command to copy: Anki's first profile is `User 1`, with a space."""
+    return shlex.quote(_shown(path))
+
+
+def _import_into(collection: Path, package: Path, merge_notetypes: bool = False) -> None:
     from quotedeck.delivery.into import import_package
 
-    log = _run(lambda: import_package(collection, package))
+    log = _run(lambda: import_package(collection, package, merge_notetypes))
     click.echo(f"Backed up {_shown(collection)} to {_shown(log.backup)}")
     click.echo(
         f"Imported into {_shown(collection)}: {log.new} new, {log.updated} updated, {log.unchanged} unchanged "
@@ -597,8 +612,8 @@ def _import_into(collection: Path, package: Path) -> None:
     )
     if log.conflicting:
         click.echo(
-            f"  {log.conflicting} not updated: a notetype's fields changed and Anki made a copy of it; "
-            f"see `quotedeck status {_shown(collection)}`"
+            f"  {log.conflicting} not updated: a notetype's fields were changed in Anki, so Anki made a copy of "
+            "quotedeck's; build again with --merge-notetypes to merge the two"
         )
 
 
@@ -643,17 +658,18 @@ def status(collection: Path, source: Path, as_json: bool) -> None:
         lines.append(f"  leech: {leech.card_id} c{leech.ordinal} ({_count(leech.lapses, 'lapse')}; worth rewriting)")
     for fork in state.forks:
         lines.append(
-            f"  forked notetype: `{fork.name}` holds {_count(fork.notes, 'note')}; to repair, import the package "
-            "once with File > Import and `Merge note types` ticked"
+            f"  forked notetype: `{fork.name}` holds {_count(fork.notes, 'note')}; to repair, "
+            f"`quotedeck build --into {_command_path(collection)} --merge-notetypes` "
+            "(File > Import with `Merge note types` ticked does the same)"
         )
     for card in state.misplaced:
         lines.append(
             f"  in another deck: {card.card_id} c{card.ordinal} is in `{card.deck}`, the source says `{card.expected}`"
         )
     if state.removed:
-        lines.append(f"  (`quotedeck prune {_shown(collection)}` deletes the removed notes)")
+        lines.append(f"  (`quotedeck prune {_command_path(collection)}` deletes the removed notes)")
     if state.behind or state.missing:
-        lines.append(f"  (`quotedeck build --into {_shown(collection)}` brings the collection up to date)")
+        lines.append(f"  (`quotedeck build --into {_command_path(collection)}` brings the collection up to date)")
     click.echo("\n".join(lines) if lines else "  everything is as the sources say")
 
 

@@ -10,6 +10,7 @@ import pytest
 from quotedeck.notes.identity import note_guid
 from quotedeck.pipeline import build
 from tests.support.anki_collection import cards, fresh_collection, import_apkg, notes_by_guid, render
+from tests.support.card_text import read_page
 from tests.support.media import image, sound
 from tests.support.sources import write_source
 
@@ -111,3 +112,45 @@ def test_taking_an_image_off_a_card_updates_it(source: Path, tmp_path: Path) -> 
     assert report.changes.updated == ("the-bottom-of-the-heart",)
     with zipfile.ZipFile(report.output) as archive:
         assert len(_media_map(archive)) == 2
+
+
+# A curator's typed media-like text, in the definition and the extra, beside the card's own media.
+TYPED = "Hear [sound:other.mp3] and see <img src=x>"
+TYPED_CARDS = f"""\
+source:
+  text: texts/sample.txt
+  title: A Sample Text
+cards:
+  - term: the innermost point
+    definition: "{TYPED}"
+    extra: "{TYPED}, twice."
+    quote: "That point is the innermost point, where the Creator is found."
+    image: media/page.png
+    audio: media/quote.wav
+"""
+
+
+def test_typed_media_stays_text_beside_the_cards_own(tmp_path: Path) -> None:
+    root = tmp_path / "cards_source"
+    image(root / "media" / "page.png", 800, 200)
+    sound(root / "media" / "quote.wav")
+    source = write_source(tmp_path, cards=TYPED_CARDS)
+    report = build(source, tmp_path / "deck.apkg", now=T0)
+    with zipfile.ZipFile(report.output) as archive:
+        names = set(_media_map(archive).values())
+    wav = next(n for n in names if n.endswith(".wav"))
+    png = next(n for n in names if n.endswith(".png"))
+    with fresh_collection(tmp_path) as col:
+        assert import_apkg(col, report.output).counts() == {"new": 1}
+        (card,) = cards(col)
+        question_html, answer_html = render(card, with_css=False)
+        # Anki plays quotedeck's sound, and only it; the typed one is no sound at all.
+        assert [tag.filename for tag in card.answer_av_tags()] == [wav]
+        assert not card.question_av_tags()
+        assert re.findall(r"<img\b[^>]*>", answer_html) == [f'<img src="{png}" alt="">']
+        assert "<img" not in question_html
+        shown = read_page(answer_html).texts
+        assert (shown["qd-definition"], shown["qd-extra"]) == (TYPED, f"{TYPED}, twice.")
+        # Anki's media check sees the typed names as no file used: nothing missing.
+        checked = col.media.check()
+        assert (list(checked.missing), list(checked.unused)) == ([], [])

@@ -413,6 +413,69 @@ def test_a_wide_and_a_tall_image_fit_the_phone(browser: Tab, tmp_path: Path) -> 
     assert tall["height"] <= PHONE_HEIGHT * 0.8 + 1, tall
 
 
+def test_the_preview_shows_a_cards_image_and_sound_and_fetches_nothing(browser: Tab, tmp_path: Path) -> None:
+    """The preview is one file: each image is inside it and shows as on the phone, the sound plays."""
+    source = tmp_path / "cards_source"
+    image(source / "media" / "wide.png", 2400, 300)
+    image(source / "media" / "tall.jpg", 300, 2400)
+    sound(source / "media" / "quote.wav", seconds=0.5)
+    write_source(tmp_path, cards=MEDIA_CARDS)
+    report = write_preview(source, tmp_path / "out" / "preview.html")
+    browser.set_viewport(1000, PHONE_HEIGHT)
+    browser.send("Network.enable")
+    browser.events.clear()
+    try:
+        browser.load(report.output.as_uri())
+        backs = browser.evaluate(
+            """(async () => {
+              const backs = Array.from(document.querySelectorAll('.pv-phone iframe')).filter((f, i) => i % 2);
+              const audio = backs.map((f) => f.contentDocument.querySelector('audio')).filter(Boolean);
+              await Promise.all(audio.map((a) => a.readyState >= 1 ? null
+                : new Promise((done) => { a.onloadedmetadata = a.onerror = done; })));
+              return backs.map((f) => {
+                const doc = f.contentDocument, img = doc.querySelector('.qd-media img'), a = doc.querySelector('audio');
+                const box = img.getBoundingClientRect(), player = a && a.getBoundingClientRect();
+                return { loaded: img.complete && img.naturalWidth > 0, width: box.width, height: box.height,
+                         frame: f.getBoundingClientRect().height, content: doc.documentElement.scrollHeight,
+                         audio: a && { controls: a.controls, seconds: a.duration, width: player.width,
+                                       height: player.height, error: a.error && a.error.code },
+                         text: doc.body.innerText };
+              });
+            })()"""
+        )
+        browser.screenshot(SCREENSHOTS / "preview-media.png")
+        seen = list(browser.events)
+        # Even markup that slipped into a card would fetch nothing: the page's policy holds in the frames.
+        browser.evaluate(
+            "(() => { const doc = document.querySelector('.pv-phone iframe').contentDocument;"
+            " const img = doc.createElement('img'); img.src = 'http://127.0.0.1:9/x.png'; doc.body.append(img); })()"
+        )
+        browser.evaluate("new Promise((done) => setTimeout(done, 200))")
+        browser.send("Network.disable")
+    finally:
+        browser.set_viewport(PHONE_WIDTH, PHONE_HEIGHT, scale=2)
+    wide, tall = backs
+    for back in backs:
+        assert back["loaded"], back
+        assert back["frame"] >= back["content"], f"the frame cuts its card: {back}"
+        assert "[sound:" not in back["text"] and "quotedeck-" not in back["text"]
+    # As on the phone: the wide image takes the card's width, the tall one 80% of the screen's height.
+    assert PHONE_WIDTH * 0.8 < wide["width"] <= PHONE_WIDTH, wide
+    assert abs(tall["height"] - PHONE_HEIGHT * 0.8) <= 1, tall
+    player = wide["audio"]
+    assert player is not None and tall["audio"] is None
+    assert player["controls"] and player["error"] is None and abs(player["seconds"] - 0.5) < 0.01, player
+    assert player["height"] > 0 and 0 < player["width"] <= PHONE_WIDTH, player
+    # Nothing is fetched: every request is the page itself or a data: URI inside it.
+    requests = [e["params"]["request"]["url"] for e in seen if e["method"] == "Network.requestWillBeSent"]
+    assert requests[0] == report.output.as_uri()
+    assert any(url.startswith("data:image/png;base64,") for url in requests), "the image was not seen loading"
+    assert [url for url in requests[1:] if not url.startswith("data:")] == []
+    assert [
+        e["params"].get("blockedReason") for e in browser.events[len(seen) :] if e["method"] == "Network.loadingFailed"
+    ] == ["csp"]
+
+
 def _preview_state(tab: Tab) -> dict[str, Any]:
     state: dict[str, Any] = tab.evaluate(
         """(() => {

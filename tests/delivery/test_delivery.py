@@ -153,8 +153,8 @@ def test_status_tells_what_the_collection_holds(deck: Path) -> None:
         "  removed from the sources: the-bottom-of-the-heart (2 reviews)",
         "  edited in Anki: the-innermost-point (the next change of this card in the sources overwrites it)",
         "  leech: light-gives c2 (8 lapses; worth rewriting)",
-        "  forked notetype: `quotedeck term+` holds 1 note; to repair, import the package once with File > Import "
-        "and `Merge note types` ticked",
+        "  forked notetype: `quotedeck term+` holds 1 note; to repair, `quotedeck build --into profile "
+        "--merge-notetypes` (File > Import with `Merge note types` ticked does the same)",
         "  (`quotedeck prune profile` deletes the removed notes)",
     ]
     assert (deck / "profile" / "collection.anki2").read_bytes() == before
@@ -213,3 +213,73 @@ def test_prune_lists_then_deletes_only_the_removed_notes(deck: Path) -> None:
         ids = sorted(col.get_note(n).fields[0] for n in col.find_notes(""))
     assert ids == ["light-gives", "the-bottom-of-the-heart", "the-innermost-point"]  # the last is the Basic note
     assert run("prune", "profile")[1] == "Nothing to prune in profile/collection.anki2\n"
+
+
+def test_merge_notetypes_repairs_a_notetype_forked_in_anki(deck: Path) -> None:
+    """A field added in Anki made the next import fork `quotedeck term`; merging brings every note home."""
+    assert run("build", "--into", "profile")[0] == 0
+    with fresh_collection_at(deck) as col:
+        term = col.models.by_name("quotedeck term")
+        assert term is not None
+        col.models.add_field(term, col.models.new_field("Mine"))
+        col.models.update_dict(term)
+        note = col.get_note(col.find_notes("Id:the-innermost-point")[0])
+        note["Mine"] = "my own note"
+        col.update_note(note)
+    edit(deck, "What the innermost point is called.", "What the innermost point is called, in the text.")
+    edit(
+        deck,
+        "  - term: the bottom",
+        "  - term: a point\n    definition: What the heart holds.\n"
+        "    quote: The human heart holds a point.\n  - term: the bottom",
+    )
+    code, out, _ = run("build", "--into", "profile")
+    assert code == 0
+    assert out.splitlines()[-2:] == [
+        "Imported into profile/collection.anki2: 1 new, 0 updated, 1 unchanged (Anki's log, 4 notes in the package)",
+        "  2 not updated: a notetype's fields were changed in Anki, so Anki made a copy of quotedeck's; "
+        "build again with --merge-notetypes to merge the two",
+    ]
+    assert "  forked notetype: `quotedeck term+` holds 1 note; to repair, " in run("status", "profile")[1]
+
+    edit(deck, "called, in the text.", "called, in the text itself.")
+    code, out, _ = run("build", "--into", "profile", "--merge-notetypes")
+    assert code == 0
+    assert out.splitlines()[-1] == (
+        "Imported into profile/collection.anki2: 0 new, 1 updated, 3 unchanged (Anki's log, 4 notes in the package)"
+    )
+    with fresh_collection_at(deck) as col:
+        names = sorted(e.name for e in col.models.all_names_and_ids() if e.name.startswith("quotedeck"))
+        assert names == ["quotedeck question", "quotedeck term"]  # the copy is merged in, and gone
+        by_id = {col.get_note(n)["Id"]: col.get_note(n) for n in col.find_notes("")}
+        assert {n.note_type()["name"] for n in by_id.values()} == {"quotedeck term", "quotedeck question"}
+        assert (
+            by_id["the-bottom-of-the-heart"]["Definition"] == "What the innermost point is called, in the text itself."
+        )
+        assert by_id["a-point"]["Definition"] == "What the heart holds."
+        assert by_id["the-innermost-point"]["Mine"] == "my own note"  # what was added in Anki is kept
+    code, out, _ = run("status", "profile")
+    assert (code, out.splitlines()[1:]) == (0, ["  everything is as the sources say"])
+    # While the field added in Anki is there, an import without merging forks again.
+    edit(deck, "in the text itself.", "in the text, once more.")
+    assert run("build", "--into", "profile")[1].splitlines()[-1].startswith("  3 not updated: ")
+
+
+def test_merge_notetypes_goes_with_into(deck: Path) -> None:
+    code, out, err = run("build", "--merge-notetypes")
+    assert (code, out) == (2, "")
+    assert "--merge-notetypes goes with --into" in err
+    assert not (deck / "build").exists()
+
+
+def test_a_command_to_copy_quotes_a_profile_with_a_space(deck: Path) -> None:
+    (deck / "profile").rename(deck / "User 1")
+    assert run("build", "--into", "User 1")[0] == 0
+    edit(deck, "  - term: the bottom of the heart\n", "  - term: the bottom of the heart\n    id: renamed\n")
+    assert run("build")[0] == 0
+    code, out, _ = run("status", "User 1")
+    assert code == 0
+    assert out.splitlines()[-2:] == [
+        "  (`quotedeck prune 'User 1'` deletes the removed notes)",
+        "  (`quotedeck build --into 'User 1'` brings the collection up to date)",
+    ]

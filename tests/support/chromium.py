@@ -61,6 +61,8 @@ class Tab:
     def __init__(self, url: str) -> None:
         self._socket = websocket.create_connection(url, timeout=30, suppress_origin=True)
         self._next_id = 0
+        # Events the browser sent between answers (none arrive until a domain such as Network is enabled).
+        self.events: list[dict[str, Any]] = []
 
     def close(self) -> None:
         self._socket.close()
@@ -69,9 +71,11 @@ class Tab:
         self._next_id += 1
         message_id = self._next_id
         self._socket.send(json.dumps({"id": message_id, "method": method, "params": params}))
-        while True:  # events arrive between answers; the tests need none of them
+        while True:  # events arrive between answers: kept, for the tests that enable a domain
             message = json.loads(self._socket.recv())
-            if message.get("id") == message_id:
+            if "method" in message:
+                self.events.append(message)
+            elif message.get("id") == message_id:
                 if "error" in message:
                     raise CDPError(f"{method}: {message['error']}")
                 result: dict[str, Any] = message["result"]

@@ -21,9 +21,12 @@ class ImportLog:
     conflicting: int  # a changed notetype schema: Anki made a `name+` copy and updated none of these
 
 
-def import_package(collection: Path, package: Path) -> ImportLog:
+def import_package(collection: Path, package: Path, merge_notetypes: bool = False) -> ImportLog:
     """Back the collection up, then import `package` with the options File > Import preselects
-    on a fresh profile: update notes and notetypes if newer, no merging, no scheduling."""
+    on a fresh profile: update notes and notetypes if newer, no merging, no scheduling.
+    `merge_notetypes` ticks File > Import's `Merge note types`: a notetype whose fields were
+    changed in Anki takes quotedeck's back (keeping fields added in Anki), and its `name+`
+    copy is merged in: their notes update again like any other."""
     from anki.import_export_pb2 import (
         IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
         ImportAnkiPackageOptions,
@@ -33,7 +36,7 @@ def import_package(collection: Path, package: Path) -> ImportLog:
     options = ImportAnkiPackageOptions(
         update_notes=IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
         update_notetypes=IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
-        merge_notetypes=False,
+        merge_notetypes=merge_notetypes,
         with_scheduling=False,
         with_deck_configs=False,
     )

@@ -2,7 +2,9 @@
 in phone-sized frames, as a phone shows it.
 
 Each side is rendered by quotedeck.preview.render (the same HTML Anki renders) and put in
-AnkiDroid's page shell with the notetype's CSS. The cards stay free of scripts:
+AnkiDroid's page shell with the notetype's CSS; a card's image and sound go inside the
+page (preview/media.py), and its Content-Security-Policy lets nothing be fetched. The
+cards stay free of scripts:
 the frames are sandboxed without `allow-scripts`. Only the page around them has a
 little JavaScript, for the night switch, the filter and fitting the frames.
 """
@@ -12,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -21,6 +24,7 @@ from quotedeck.model import VerifiedCard
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.output.atomic import links_on_the_way, write_atomically
 from quotedeck.pipeline import build_folder, check
+from quotedeck.preview.media import embedded_media, with_media
 from quotedeck.preview.render import RenderedCard, render_note
 from quotedeck.problems import Problem
 from quotedeck.sources.files import is_inside
@@ -36,6 +40,8 @@ ANKIDROID_CSS = (
     "img{max-width:100%}"
     "body.night_mode{color:white;background-color:black}"
 )
+# Where Anki shows its play button, the preview shows the browser's player, no wider than the card.
+PREVIEW_CSS = "audio{display:block;margin:0 auto;max-width:100%}"
 ANKIDROID_HTML_CLASSES = "mobile android linux js"
 
 
@@ -90,7 +96,7 @@ def phone_document(qa_html: str, ordinal: int, night: bool = False) -> str:
     classes = f"card card{ordinal}" + (" nightMode night_mode" if night else "")
     return (
         f'<!doctype html><html class="{ANKIDROID_HTML_CLASSES}"><head><meta charset="utf-8">'
-        f"<style>{ANKIDROID_CSS}</style></head>"
+        f"<style>{ANKIDROID_CSS}{PREVIEW_CSS}</style></head>"
         f'<body class="{classes}"><div id="content"><div id="qa">{qa_html}</div></div></body></html>'
     )
 
@@ -102,7 +108,8 @@ def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     checked = check(source)
     the_plan, warnings = checked.plan, checked.warnings
     cards = [card for stamped in the_plan.notes for card in render_note(stamped.note)]
-    page = preview_page(checked.deck.name, cards, len(the_plan.notes), checked.drafts)
+    media = embedded_media(ref for stamped in the_plan.notes for ref in stamped.note.media)
+    page = preview_page(checked.deck.name, cards, len(the_plan.notes), checked.drafts, media)
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(output, page.encode())
@@ -111,12 +118,19 @@ def write_preview(source: Path, out: Path | None = None) -> PreviewReport:
     return PreviewReport(output, len(the_plan.notes), len(cards), tuple(sorted(warnings, key=Problem.sort_key)))
 
 
-def preview_page(deck_name: str, cards: list[RenderedCard], notes: int, drafts: tuple[VerifiedCard, ...] = ()) -> str:
+def preview_page(
+    deck_name: str,
+    cards: list[RenderedCard],
+    notes: int,
+    drafts: tuple[VerifiedCard, ...] = (),
+    media: Mapping[str, str] | None = None,
+) -> str:
     """The whole page: every card's two sides, the switch, the filter, nothing fetched; drafts
-    apart at the end, as quotes waiting for a term or a question."""
+    apart at the end, as quotes waiting for a term or a question. `media` maps each media
+    name in the notes to its `data:` URI (preview/media.py)."""
     tags = sorted({tag for card in cards for tag in card.tags})
     options = "".join(f'<option value="{html.escape(tag)}">{html.escape(tag)}</option>' for tag in tags)
-    sections = "\n".join(_card_section(card) for card in cards) + _drafts_section(drafts)
+    sections = "\n".join(_card_section(card, media or {}) for card in cards) + _drafts_section(drafts)
     waiting = f" · {len(drafts)} draft{'s' if len(drafts) != 1 else ''} to finish" if drafts else ""
     replacements = {
         "TITLE": html.escape(deck_name),
@@ -143,12 +157,14 @@ def _drafts_section(drafts: tuple[VerifiedCard, ...]) -> str:
     return f'\n<section class="pv-drafts">{heading}<ol>{items}</ol></section>'
 
 
-def _card_section(card: RenderedCard) -> str:
-    css = NOTETYPES[card.kind].css
+def _card_section(card: RenderedCard, media: Mapping[str, str]) -> str:
+    css = phone_sized(NOTETYPES[card.kind].css)
     label = f"{card.kind.value} · {card.card_id} · c{card.ordinal}"
-    search = " ".join([card.card_id, card.kind.value, *card.tags, *(_plain(v) for v in card.fields.values())])
+    # The Spare field holds only media markup: no words to filter by.
+    words = (_plain(value) for name, value in card.fields.items() if name != "Spare")
+    search = " ".join([card.card_id, card.kind.value, *card.tags, *words])
     sides = "".join(
-        _frame(name, f"<style>{css}</style>{side}", card.ordinal, f"{label}, {name.lower()}")
+        _frame(name, f"<style>{css}</style>{with_media(side, media)}", card.ordinal, f"{label}, {name.lower()}")
         for name, side in (("Front", card.front), ("Back", card.back))
     )
     tag_list = " ".join(f"<li>{html.escape(tag)}</li>" for tag in card.tags)
@@ -158,6 +174,16 @@ def _card_section(card: RenderedCard) -> str:
         f'<h2>{html.escape(label)}</h2><ul class="pv-tags">{tag_list}</ul>'
         f'<div class="pv-sides">{sides}</div></section>'
     )
+
+
+def phone_sized(css: str) -> str:
+    """The CSS with each `vh` length as pixels of the phone's screen. A frame is as tall as its
+    card, not as the phone: measured at height 0 to fit it, an image's `max-height: 80vh` would
+    be nothing, and a tall image would shrink to the frame."""
+    return _VH.sub(lambda m: f"{float(m.group(1)) * PHONE_HEIGHT / 100:g}px", css)
+
+
+_VH = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)vh\b")
 
 
 def _frame(name: str, qa_html: str, ordinal: int, title: str) -> str:

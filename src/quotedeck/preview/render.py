@@ -6,7 +6,8 @@ Only the template syntax quotedeck's notetypes use is supported: `{{Field}}`,
 answer_text byte for byte (tests/test_render.py compares them card by card).
 Anki's own markup (`[sound:…]`, `[latex]…`, MathJax's `\\(…\\)`) needs no
 rendering here: quotedeck's fields never hold it as markup (notes/escaping.py),
-so Anki shows it as text, and so does the preview.
+so Anki shows it as text, and so does the preview. The one exception is the
+card's own image and sound, which preview/media.py puts inside the page.
 """
 
 from __future__ import annotations
