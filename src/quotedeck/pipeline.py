@@ -10,14 +10,14 @@ through `check_files`, the one step whose work grows with the deck.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.extract.formats import extract
 from quotedeck.lint.weak import asked_twice, lint_card
-from quotedeck.model import DeckInfo, Kind, VerifiedCard
+from quotedeck.model import DeckInfo, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
 from quotedeck.notes.order import text_order
@@ -96,6 +96,36 @@ def check_one_by_one(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFi
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """What a card file's notes depend on besides its checked cards: the deck, the reading
+    order of the texts, and the cloze numbers the lock keeps."""
+
+    deck_name: str
+    deck_tags: tuple[str, ...]
+    order: Mapping[Path, int]  # each text's place in the reading order
+    lock: Lock
+
+
+def notes_of_file(checked: CheckedFile, numbering: Numbering) -> list[NoteSpec]:
+    """The notes of a card file's checked cards (drafts are none): numbered, then made."""
+    return [
+        build_note(
+            card,
+            number_phrases(card.phrases, numbering.lock.numbers(card.card.id)),
+            numbering.deck_name,
+            numbering.deck_tags,
+            numbering.order[card.card.source.text_path],
+        )
+        for card in checked.verified
+        if card.card.kind is not Kind.DRAFT
+    ]
+
+
+# Makes a card file's notes; speed/ passes one that remembers them.
+NotesOf = Callable[[CheckedFile, Numbering], list[NoteSpec]]
+
+
+@dataclass(frozen=True)
 class Checked:
     """Everything a build knows before it writes."""
 
@@ -144,6 +174,7 @@ def check(
     folder: SourceFolder | None = None,
     now: int | None = None,
     check_files: CheckFiles = check_one_by_one,
+    notes_of: NotesOf = notes_of_file,
     progress: Progress | None = None,
     strict: bool = False,
 ) -> Checked:
@@ -180,18 +211,8 @@ def check(
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
     problems += asked_twice(card for f in files for card in f.verified if card.card.kind is not Kind.DRAFT)
-    notes = [
-        build_note(
-            card,
-            number_phrases(card.phrases, lock.numbers(card.card.id)),
-            deck.name,
-            deck.tags,
-            order[card.card.source.text_path],
-        )
-        for f in files
-        for card in f.verified
-        if card.card.kind is not Kind.DRAFT
-    ]
+    numbering = Numbering(deck.name, deck.tags, order, lock)
+    notes = [note for f in files for note in notes_of(f, numbering)]
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
     drafts = tuple(card for f in files for card in f.verified if card.card.kind is Kind.DRAFT)
@@ -233,6 +254,7 @@ def build(
     folder: SourceFolder | None = None,
     now: int | None = None,
     check_files: CheckFiles = check_one_by_one,
+    notes_of: NotesOf = notes_of_file,
     progress: Progress | None = None,
     strict: bool = False,
 ) -> BuildReport:
@@ -246,6 +268,7 @@ def build(
             folder=folder,
             now=now,
             check_files=check_files,
+            notes_of=notes_of,
             progress=progress,
             strict=strict,
         )
@@ -260,11 +283,14 @@ def _build(
     folder: SourceFolder | None,
     now: int | None,
     check_files: CheckFiles,
+    notes_of: NotesOf,
     progress: Progress | None,
     strict: bool,
 ) -> BuildReport:
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
-    checked = check(source, folder=folder, now=now, check_files=check_files, progress=steps, strict=strict)
+    checked = check(
+        source, folder=folder, now=now, check_files=check_files, notes_of=notes_of, progress=steps, strict=strict
+    )
     the_plan = checked.plan
     output = out or default_output(source, checked.deck.name)
     if locked and the_plan.report.has_changes:

@@ -7,7 +7,7 @@ import pytest
 
 from quotedeck import pipeline
 from quotedeck.speed import fast
-from tests.speed.test_cache import TEXTS
+from tests.speed.test_cache import CARDS, TEXTS
 from tests.speed.test_parallel import numbered_cards
 from tests.support.decks import copy_shipped_deck
 from tests.support.sources import write_source
@@ -41,3 +41,30 @@ def test_speed_on_and_off_give_the_same_package_and_lock(tmp_path: Path, deck: s
     again = fast.build(cached, now=T0, jobs=1)
     assert not again.up_to_date
     assert outputs(cached, again) == expected
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("deck.yaml", "tags: [test-deck]", "tags: [test-deck, more]"),
+        ("quotedeck.lock", '"a new force": 1', '"a new force": 7'),
+    ],
+    ids=["deck-tags", "lock-numbers"],
+)
+def test_remembered_notes_are_made_again_when_what_they_are_made_from_changes(
+    tmp_path: Path, change: tuple[str, str, str]
+) -> None:
+    """A card file's notes are remembered by what they are made from, the card file aside:
+    a change to the deck's tags or the lock's numbers makes them again."""
+    original = write_source(tmp_path / "original", cards=CARDS, texts=TEXTS)
+    fast.build(original, now=T0)  # writes the lock: its numbers are among what notes are made from
+    (original / "a.yaml").write_text((original / "a.yaml").read_text().replace("A new force.", "A force."))
+    fast.build(original, now=T0)  # remembers the notes, made from the lock's numbers
+    name, old, new = change
+    path = original / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    [plain] = copies(original, tmp_path, ["plain"])
+    again = fast.build(original, now=T0 + 1)
+    assert outputs(original, again) == outputs(plain, pipeline.build(plain, now=T0 + 1))

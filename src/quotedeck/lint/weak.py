@@ -43,8 +43,9 @@ def asked_twice(cards: Iterable[VerifiedCard]) -> list[Problem]:
     first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
     for verified in cards:
         card = verified.card
+        quote = phrase_key(verified.shown)  # once a card: a quote is long, and most have one phrase
         for spans in verified.phrases:
-            pair = (phrase_key(verified.shown), spans.key)
+            pair = (quote, spans.key)
             first = first_seen.setdefault(pair, (card.id, card.location))
             if first[0] != card.id:
                 where = first[1]

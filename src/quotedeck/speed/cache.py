@@ -68,6 +68,7 @@ class FileCache:
     hashes: Hashes
     folder: Path = field(init=False)
     used: set[str] = field(default_factory=set)
+    keys: dict[Path, str] = field(default_factory=dict)  # each card file's key in this build
     # Checked anew in this build, saved if it succeeds: key -> (card file, its digest then, entry).
     fresh: dict[str, tuple[Path, str, bytes]] = field(default_factory=dict)
 

@@ -1,4 +1,4 @@
-"""A card file's result as bytes and back: MessagePack through msgspec, data only.
+"""Records as bytes and back: MessagePack through msgspec, data only.
 
 Decoding checks every field's type against the records; anything else is no
 entry (msgspec raises, and the caller ignores it). Paths are shared while
@@ -7,11 +7,13 @@ decoding: every card has several places in the same file.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
+from quotedeck.model import NoteSpec
 from quotedeck.pipeline import CheckedFile
 
 
@@ -24,12 +26,12 @@ def _encode_path(value: Any) -> Any:
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_path)
 
 
-def encode(checked: CheckedFile) -> bytes:
-    return _ENCODER.encode(checked)
+def encode(records: CheckedFile | list[NoteSpec]) -> bytes:
+    return _ENCODER.encode(records)
 
 
-def decode(data: bytes) -> CheckedFile:
-    """The result in `data`; raises msgspec.DecodeError (a ValueError) when it is not one."""
+def _path_decoder() -> Callable[[type, Any], Any]:
+    """A decoding hook that makes one Path of each name."""
     paths: dict[str, Path] = {}
 
     def decode_path(kind: type, value: Any) -> Any:
@@ -40,4 +42,14 @@ def decode(data: bytes) -> CheckedFile:
             return path
         raise NotImplementedError(f"cannot decode {kind}")
 
-    return msgspec.msgpack.Decoder(CheckedFile, dec_hook=decode_path).decode(data)
+    return decode_path
+
+
+def decode(data: bytes) -> CheckedFile:
+    """The card file result in `data`; raises msgspec.DecodeError (a ValueError) when it is not one."""
+    return msgspec.msgpack.Decoder(CheckedFile, dec_hook=_path_decoder()).decode(data)
+
+
+def decode_notes(data: bytes) -> list[NoteSpec]:
+    """The notes in `data`; raises msgspec.DecodeError (a ValueError) when they are not notes."""
+    return msgspec.msgpack.Decoder(list[NoteSpec], dec_hook=_path_decoder()).decode(data)

@@ -15,6 +15,7 @@ from quotedeck.speed.cache import FileCache, entry_key
 from quotedeck.speed.encoding import decode, encode
 from quotedeck.speed.extracted import remembered_extract
 from quotedeck.speed.hashing import Hashes
+from quotedeck.speed.notes import NoteMemo
 from quotedeck.speed.stamp import remember, up_to_date
 from quotedeck.speed.workers import checked_in_workers, worker_count
 from quotedeck.verify.texts import TextShelf
@@ -41,6 +42,7 @@ def build(
                 raise SourceProblems(pipeline.strictly(known.warnings))
             return known
         cache = FileCache(source, hashes)
+        memo = NoteMemo(source, cache.keys)
         report = pipeline.build(
             source,
             out,
@@ -49,11 +51,13 @@ def build(
             folder=folder,
             now=now,
             check_files=_checking(cache, hashes, jobs),
+            notes_of=memo.notes_of,
             progress=progress,
             strict=strict,
         )
         if report.written:
             cache.save()
+            memo.save()
             again = Hashes()  # the inputs as they are now, the lock just written among them
             if _unchanged_since(folder, hashes, again):  # what was hashed is what was read
                 remember(folder, out, report, again)
@@ -64,12 +68,15 @@ def check(source: Path, *, jobs: int | None = None, strict: bool = False) -> Che
     """pipeline.check, with the card files the cache knows not checked again (and the cache left as it is)."""
     with _collector_paused():
         hashes = Hashes()
-        return pipeline.check(source, check_files=_checking(FileCache(source, hashes), hashes, jobs), strict=strict)
+        cache = FileCache(source, hashes)
+        notes_of = NoteMemo(source, cache.keys).notes_of
+        return pipeline.check(source, check_files=_checking(cache, hashes, jobs), notes_of=notes_of, strict=strict)
 
 
 def _checking(cache: FileCache, hashes: Hashes, jobs: int | None) -> CheckFiles:
     def check_files(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFile]:
         keys = [entry_key(folder.root, path, deck_name, hashes(path)) for path in folder.card_files]
+        cache.keys.update(zip(folder.card_files, keys, strict=True))
         found = [cache.get(key) for key in keys]
         missing = [folder.card_files[n] for n, result in enumerate(found) if result is None]
         workers = worker_count(missing, jobs)
