@@ -360,6 +360,42 @@ def test_a_long_chapter_title_and_a_long_link_fit_the_phone_and_read_day_and_nig
     assert "p. 2" in " ".join(backs["printed-page", "light"].data["text"].split())
 
 
+# A client that does not honour the card's `color-scheme: dark` (an older WebView, an app's own
+# page around the card) keeps the browser's day colours for what the card's CSS leaves unset.
+IGNORE_COLOR_SCHEME = (
+    "(() => { const s = document.createElement('style'); s.id = 'no-scheme';"
+    " s.textContent = '* { color-scheme: only light !important; }'; document.head.append(s); })()"
+)
+
+
+def test_the_citation_link_has_the_cards_own_colours_day_and_night(
+    browser: Tab, phone_decks: dict[str, list[AnkiCard]], tmp_path: Path
+) -> None:
+    """The link's colours come from the card's CSS, not from the browser: the same whether or not
+    the client darkens the browser's own colours at night (Chromium does, for `color-scheme:
+    dark`; without it the browser's #0000ee on the night page reads at 2:1)."""
+    checked = 0
+    for card in phone_decks["links"]:
+        page = tmp_path / f"{card.card_id}-back.html"
+        page.write_text(phone_document(card.answer, card.ordinal), encoding="utf-8")
+        for mode in ("light", "night"):
+            browser.load(page.as_uri())
+            if mode == "night":
+                browser.evaluate("document.body.classList.add('nightMode', 'night_mode')")
+            honoured = [run for run in browser.evaluate(MEASURE)["runs"] if run["where"] == "a"]
+            browser.evaluate(IGNORE_COLOR_SCHEME)
+            ignored = [run for run in browser.evaluate(MEASURE)["runs"] if run["where"] == "a"]
+            assert honoured and len(honoured) == len(ignored), f"{card.name} {mode}: no link measured"
+            for with_scheme, without in zip(honoured, ignored, strict=True):
+                colours = f"{without['color']} on {without['background']}"
+                assert without["ratio"] >= MIN_CONTRAST, (
+                    f"{card.name} {mode}: link {without['ratio']:.2f}:1 ({colours}) without color-scheme"
+                )
+                assert with_scheme["color"] == without["color"], f"{card.name} {mode}: the browser chose the colour"
+                checked += 1
+    assert checked == 4
+
+
 def test_right_to_left_text_runs_right_to_left(measurements: list[Measurement]) -> None:
     hebrew = re.compile(r"^[^A-Za-z\u0590-\u05ff]*[\u0590-\u05ff]")
     latin = re.compile(r"^[^A-Za-z\u0590-\u05ff]*[A-Za-z]")
