@@ -177,9 +177,10 @@ def _is_page_number(line: str, label: str) -> bool:
 
 
 def _carry_broken_words(pages: list[list[str]]) -> None:
-    """A word broken by a hyphen at a page's end is finished on the page where it starts."""
+    """A word broken by a hyphen (or a dash glued to it) at a page's end is finished on the page
+    where it starts."""
     for page, following in itertools.pairwise(pages):
-        if not page or not following or not re.search(r"\w[-\u00ad]$", page[-1].rstrip()):
+        if not page or not following or not re.search(r"\w[-\u00ad\u2013\u2014]$", page[-1].rstrip()):
             continue
         first, _, rest = following[0].lstrip().partition(" ")
         if first[:1].islower():
