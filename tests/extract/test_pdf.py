@@ -47,6 +47,17 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
             html_page('<svg width="300" height="300"><circle cx="150" cy="150" r="100"/></svg>'),
             folder / "scan.pdf",
         )
+        # Page breaks at closed dashes: before one (page 1 to 2) and after one (page 2 to 3).
+        dashes = print_pdf(
+            tab,
+            html_page(
+                f"<p>{FILLER}</p><p>The student waits for the lamp</p>"
+                f'<p class="break">—the light of the heart. {MORE}</p><p>{FILLER} The heart and its light—</p>'
+                f'<p class="break">darkness follows. {FILLER}</p>'
+            ),
+            folder / "dashes.pdf",
+            head="Sayings of the Sages",
+        )
     # A preface numbered from iii: a real library's edit of a real browser's PDF.
     writer = pypdf.PdfWriter(clone_from=printed)
     writer.set_page_label(0, len(writer.pages) - 1, style="/r", start=3)
@@ -69,6 +80,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
         "locked": locked,
         "truncated": truncated,
         "misnamed": misnamed,
+        "dashes": dashes,
     }
 
 
@@ -109,6 +121,16 @@ def test_quotes_verify_and_cite_their_page(tmp_path: Path, pdfs: dict[str, Path]
 def test_a_line_broken_at_a_closed_dash_is_no_space(tmp_path: Path, pdfs: dict[str, Path]) -> None:
     source = deck_citing(tmp_path, pdfs["printed"], ["The heart between thelightandits—darkness waits."])
     assert citations(source) == ["“The Text”, p. 1"]
+
+
+def test_a_page_break_at_a_closed_dash_is_no_space(tmp_path: Path, pdfs: dict[str, Path]) -> None:
+    layer = subprocess.run(["pdftotext", "-raw", str(pdfs["dashes"]), "-"], capture_output=True, check=True).stdout
+    pages = layer.decode().split("\f")
+    assert "the lamp\n" in pages[0] and pages[1].startswith("—the light")  # the dash starts page 2
+    assert "light—\n" in pages[1] and "darkness" not in pages[1] and "darkness follows" in pages[2]  # and ends it
+    quotes = ["The student waits for the lamp—the light of the heart.", "The heart and its light—darkness follows."]
+    source = deck_citing(tmp_path, pdfs["dashes"], quotes)
+    assert citations(source) == ["“The Text”, pp. 1–2", "“The Text”, pp. 2–3"]
 
 
 def test_page_labels_are_cited_as_printed(tmp_path: Path, pdfs: dict[str, Path]) -> None:
