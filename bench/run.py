@@ -5,6 +5,7 @@
     python bench/run.py --verify-scaling         # quote verification at 1, 5 and 25 MB of text
     python bench/run.py --find                   # `quotedeck find` on a 5 MB text
     python bench/run.py --cards 50000 --profile edit
+    python bench/run.py --cards 50000 --texts-as pdf  # the texts printed to PDF by Chromium
 
 For each repeat, in this order: genanki writes the notes (the baseline);
 quotedeck builds cold (no cache, no stamp; the lock of the previous build is
@@ -21,6 +22,11 @@ sum of the proportional set sizes of that process and its children, card file
 workers and the package writer, sampled every 10 ms; interpreter and libraries
 included, pages shared after a fork counted once). genanki's run includes
 making the notes' field text, which quotedeck's includes too.
+
+With `--texts-as pdf` the generated texts are printed to PDFs (bench/pdftexts.py)
+and the card files cite those; their extraction is done once, before the
+timings, and kept: a cold build then deletes the card files' entries and the
+stamp but keeps the extracted texts, as a build after `rm -rf build` does.
 """
 
 from __future__ import annotations
@@ -55,6 +61,7 @@ from quotedeck.authoring.textview import view
 from quotedeck.model import Kind
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.pipeline import BuildReport
+from quotedeck.problems import Problem
 from quotedeck.speed.fast import build
 from quotedeck.verify.quotes import QuoteMiss, find_quote
 from quotedeck.verify.texts import parse_text
@@ -128,6 +135,7 @@ def peak_memory(step: Callable[[], object]) -> int:
 def peak_pss(bench: Bench, step: str) -> int:
     """The step's peak memory, run alone in a fresh process: see measure_pss_of."""
     command = [sys.executable, __file__, "--peak-pss-of", step, "--workdir", str(bench.work)]
+    command += ["--texts-as", bench.texts_as]
     if bench.jobs:
         command += ["--jobs", str(bench.jobs)]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
@@ -159,7 +167,7 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def measure_pss_of(step: str, work: Path, jobs: int | None) -> None:
+def measure_pss_of(step: str, work: Path, jobs: int | None, keep_texts: bool) -> None:
     """Run one step in this (fresh) process and print as JSON the highest memory that it and
     its children (card file workers, the package writer) held together, sampled every 10 ms
     as the sum of their proportional set sizes (pages shared after a fork counted once)."""
@@ -180,7 +188,7 @@ def measure_pss_of(step: str, work: Path, jobs: int | None) -> None:
     else:
         if step == "cold":
             shutil.rmtree(work / "build", ignore_errors=True)
-            shutil.rmtree(user_cache(work), ignore_errors=True)
+            clear_user_cache(user_cache(work), keep_texts)
         sampler.start()
         build(source, now=NOW + 1000, jobs=jobs)
     done.set()
@@ -193,6 +201,18 @@ def user_cache(work: Path) -> Path:
     folder = work / "user-cache"
     os.environ["XDG_CACHE_HOME"] = str(folder)
     return folder
+
+
+def clear_user_cache(folder: Path, keep_texts: bool) -> None:
+    """Forget the card files' entries and the stamps; with `keep_texts`, keep the extracted
+    texts (`texts/`, shared by every deck and keyed by the file's bytes)."""
+    if not keep_texts:
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    mine = folder / "quotedeck"
+    for kept in mine.iterdir() if mine.is_dir() else ():
+        if kept.name != "texts":
+            shutil.rmtree(kept, ignore_errors=True)
 
 
 def sha(path: Path) -> str:
@@ -208,8 +228,11 @@ def mb(size: float) -> str:
 
 
 class Bench:
-    def __init__(self, work: Path, cards: int, text_mb: float, per_file: int, jobs: int | None) -> None:
+    def __init__(
+        self, work: Path, cards: int, text_mb: float, per_file: int, jobs: int | None, texts_as: str = "txt"
+    ) -> None:
         self.jobs = jobs
+        self.texts_as = texts_as
         self.work = work
         self.source = work / "cards_source"
         self.build_dir = work / "build"
@@ -220,16 +243,41 @@ class Bench:
         size = folder_size(self.source)
         took = time.perf_counter() - started
         print(f"generated {cards} cards, {len(self.texts)} texts, {mb(size)} of sources in {took:.1f} s")
+        if texts_as == "pdf":
+            self.extract_pdfs()
         self.write_raw = genanki_notes(self.cards, self.texts)
         self.edits = 0
         self.last: BuildReport | None = None
+
+    def extract_pdfs(self) -> None:
+        """Print the texts to PDFs, and extract each once into the user cache (untimed by the table)."""
+        import pypdf
+        from pdftexts import texts_as_pdfs
+
+        from quotedeck.problems import Location
+        from quotedeck.speed.extracted import remembered_extract
+        from quotedeck.speed.storage import texts_folder
+
+        started = time.perf_counter()
+        pdfs = texts_as_pdfs(self.source, self.texts)
+        pages = sum(len(pypdf.PdfReader(pdf).pages) for pdf in pdfs)
+        size = sum(pdf.stat().st_size for pdf in pdfs)
+        print(f"printed them as {len(pdfs)} PDFs, {pages} pages, {mb(size)}, in {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        for pdf in pdfs:
+            extracted = remembered_extract(pdf, pdf.read_bytes(), Location(pdf))
+            assert not isinstance(extracted, Problem), extracted
+        took = time.perf_counter() - started
+        print(f"extracted once into the cache in {took:.2f} s ({folder_size(texts_folder()) / 1e6:.1f} MB kept)")
 
     def raw(self) -> None:
         self.write_raw(self.raw_path)
 
     def cold(self) -> None:
         shutil.rmtree(self.build_dir, ignore_errors=True)
-        shutil.rmtree(self.cache_dir, ignore_errors=True)
+        clear_user_cache(self.cache_dir, keep_texts=self.texts_as == "pdf")
+        if self.texts_as == "pdf":  # what the table times: a build that finds the texts extracted
+            assert len(list((self.cache_dir / "quotedeck" / "texts").iterdir())) >= len(self.texts)
         self.last = build(self.source, now=NOW + self.edits, jobs=self.jobs)
 
     def edit(self) -> None:
@@ -252,9 +300,10 @@ def run(args: argparse.Namespace) -> None:
     load = ", ".join(f"{n:.2f}" for n in os.getloadavg())
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, load average {load} (others' work skews times)")
     with tempfile.TemporaryDirectory(prefix="quotedeck-bench-") as tmp:
-        bench = Bench(Path(args.workdir or tmp), args.cards, args.text_mb, args.per_file, args.jobs)
+        bench = Bench(Path(args.workdir or tmp), args.cards, args.text_mb, args.per_file, args.jobs, args.texts_as)
         first = timed(bench.cold, [])  # no lock yet: every card is new
-        print(f"first build (no lock, no cache): {first:.2f} s")
+        cached = " but the extracted texts" if args.texts_as == "pdf" else ""
+        print(f"first build (no lock, no cache{cached}): {first:.2f} s")
         if args.profile:
             profile(bench, args.profile)
             return
@@ -311,7 +360,11 @@ def report(
         "edit": "quotedeck, one card edited",
         "same": "quotedeck, nothing changed",
     }
-    print(f"\n{len(bench.cards)} cards, {len(times['raw'])} repeats, jobs {bench.jobs or 'auto'}, medians (min-max)")
+    cited = "PDFs, extraction cached" if bench.texts_as == "pdf" else "text files"
+    print(
+        f"\n{len(bench.cards)} cards citing {cited}, {len(times['raw'])} repeats, jobs {bench.jobs or 'auto'},"
+        " medians (min-max)"
+    )
     print(
         f"{'':28} {'time':>8} {'min-max':>15} {'x genanki':>10} {'target':>9} {'CPU':>8}"
         f" {'traced':>9} {'x genanki':>9} {'PSS':>9} {'x genanki':>9}"
@@ -514,6 +567,12 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, help="keep the generated files here")
     parser.add_argument("--jobs", type=int, help="quotedeck build --jobs [one per core, when there is much to check]")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
+    parser.add_argument(
+        "--texts-as",
+        choices=["txt", "pdf"],
+        default="txt",
+        help="the texts as text files, or printed to PDF by Chromium and extracted once before the timings [txt]",
+    )
     parser.add_argument("--peak-pss-of", choices=["raw", "cold", "edit"], help=argparse.SUPPRESS)  # see peak_pss
     parser.add_argument("--profile", choices=["cold", "edit", "same"], help="cProfile one build instead")
     parser.add_argument("--verify-scaling", action="store_true", help="time quote verification at 1, 5, 25 MB")
@@ -527,7 +586,7 @@ def main() -> None:
     if args.pdf:
         pdf_speed(args.pdf_file, args.pdf_pages, 3)
     elif args.peak_pss_of:
-        measure_pss_of(args.peak_pss_of, args.workdir, args.jobs)
+        measure_pss_of(args.peak_pss_of, args.workdir, args.jobs, args.texts_as == "pdf")
     elif args.find:
         find_speed(400, args.find_mb)
     elif args.verify_scaling:

@@ -1,6 +1,7 @@
 """Every card, as a phone shows it, in a real browser: headless Chromium at 390x844.
 
-Each side of each card (the shipped deck and a stress deck) is rendered by the
+Each side of each card (the shipped deck, a stress deck, and a deck whose citations
+are long links to an EPUB chapter and a PDF page) is rendered by the
 real Anki, put in AnkiDroid's page shell (its html/body classes and
 flashcard.css rules), loaded in Chromium, and measured in light and night mode.
 Screenshots land in build/screenshots/.
@@ -24,8 +25,18 @@ import pytest
 
 from quotedeck.preview.page import PHONE_HEIGHT, PHONE_WIDTH, phone_document, write_preview
 from tests.support.chromium import Tab, chromium, find_chromium
-from tests.support.decks import ROOT, AnkiCard, anki_cards, build_apkg
+from tests.support.decks import (
+    LINKED_CHAPTER,
+    LINKED_EPUB_URL,
+    LINKED_PDF_URL,
+    ROOT,
+    AnkiCard,
+    anki_cards,
+    build_apkg,
+    write_linked_deck,
+)
 from tests.support.media import image, sound
+from tests.support.pdfs import html_page, print_pdf
 from tests.support.sources import write_source
 
 SCREENSHOTS = ROOT / "build" / "screenshots"
@@ -41,6 +52,8 @@ SCREENSHOT_CARDS = {
     "stress:hebrew-quote:c1": "stress-hebrew",
     "stress:several-paragraphs:c2": "stress-paragraphs",
     "stress:escaped-code:c1": "stress-script",
+    "links:long-chapter:c1": "links-long-chapter",
+    "links:printed-page:c1": "links-pdf-page",
 }
 
 # Measures what a reader sees; runs in the card's page. Every element with text of
@@ -129,6 +142,10 @@ MEASURE = r"""
         };
       }),
     hasAnswerAnchor: document.getElementById("answer") !== null,
+    links: Array.from(document.querySelectorAll("#qa a")).map((a) => ({
+      href: a.getAttribute("href"), text: a.textContent,
+      right: Math.max(...Array.from(a.getClientRects()).map((r) => r.right)),
+    })),
     inlineStyles: document.querySelectorAll("#qa [style]").length,
     scripts: document.querySelectorAll("#qa script").length,
     embedded: document.querySelectorAll(
@@ -167,14 +184,34 @@ def browser() -> Iterator[Tab]:
 
 
 @pytest.fixture(scope="session")
-def measurements(
+def phone_decks(
     browser: Tab, rendered_by_anki: dict[str, list[AnkiCard]], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, list[AnkiCard]]:
+    """The shipped and stress decks, and a deck of cards whose citation is a long link: one cites an
+    EPUB chapter with a very long title, one a page of a PDF printed here by the browser."""
+    root = tmp_path_factory.mktemp("links")
+    pdf = print_pdf(browser, html_page(LINKED_PDF_BODY), root / "printed.pdf", head="A Printed Text")
+    source = write_linked_deck(root / "cards_source", pdf)
+    apkg = build_apkg(source, root / "links.apkg")
+    return {**rendered_by_anki, "links": anki_cards(apkg, "links", root / "collection")}
+
+
+# The quote of the PDF card opens its second page, so that its link ends in #page=2.
+LINKED_PDF_BODY = """
+<p>The first page holds a paragraph of its own, which no card cites, and then the page ends.</p>
+<p class="break">The second page begins with the sentence that the card quotes and links to.</p>
+"""
+
+
+@pytest.fixture(scope="session")
+def measurements(
+    browser: Tab, phone_decks: dict[str, list[AnkiCard]], tmp_path_factory: pytest.TempPathFactory
 ) -> list[Measurement]:
     """Both sides of every card, light then night, measured once for all the tests below."""
     pages = tmp_path_factory.mktemp("pages")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     results = []
-    for card in [c for cards in rendered_by_anki.values() for c in cards]:
+    for card in [c for cards in phone_decks.values() for c in cards]:
         for side, qa_html in (("front", card.question), ("back", card.answer)):
             page = pages / f"{card.deck}-{card.card_id}-c{card.ordinal}-{side}.html"
             page.write_text(phone_document(qa_html, card.ordinal), encoding="utf-8")
@@ -215,12 +252,12 @@ def _summary(results: list[Measurement]) -> dict[str, Any]:
     }
 
 
-def test_every_card_of_both_decks_was_measured(
-    measurements: list[Measurement], rendered_by_anki: dict[str, list[AnkiCard]]
+def test_every_card_of_every_deck_was_measured(
+    measurements: list[Measurement], phone_decks: dict[str, list[AnkiCard]]
 ) -> None:
-    cards = sum(len(cards) for cards in rendered_by_anki.values())
+    cards = sum(len(cards) for cards in phone_decks.values())
     assert len(measurements) == cards * 4
-    assert {m.card.deck for m in measurements} == {"shipped", "stress"}
+    assert {m.card.deck for m in measurements} == {"shipped", "stress", "links"}
     assert all(m.data["compatMode"] == "CSS1Compat" for m in measurements)
 
 
@@ -292,6 +329,71 @@ def test_cards_need_no_scripts_styles_or_network(measurements: list[Measurement]
     for card in {m.card.name: m.card for m in measurements}.values():
         for rendered in (card.question, card.answer):
             assert not re.search(r"@import|url\(|@font-face", _style(rendered)), f"{card.name}: CSS fetches something"
+
+
+def test_a_long_chapter_title_and_a_long_link_fit_the_phone_and_read_day_and_night(
+    measurements: list[Measurement],
+) -> None:
+    """The citation of a card from an EPUB chapter with a 200-character title (an unbroken word in it),
+    and of a card from a PDF's page, each a link to a very long address: the back shows the
+    whole citation as one <a href> to the address (at the page for the PDF), it wraps within the
+    screen, and its text is as readable as the rest of the card, day and night."""
+    backs = {(m.card.card_id, m.mode): m for m in measurements if m.card.deck == "links" and m.side == "back"}
+    assert sorted(backs) == sorted(
+        (card, mode) for card in ("long-chapter", "printed-page") for mode in ("light", "night")
+    )
+    expected = {"long-chapter": LINKED_EPUB_URL, "printed-page": f"{LINKED_PDF_URL}#page=2"}
+    for (card, _mode), m in backs.items():
+        (link,) = m.data["links"]
+        assert link["href"] == expected[card], f"{m.name}: links to {link['href']}"
+        assert " ".join(link["text"].split()) == _plain(m.card.fields["Source"]), m.name
+        assert link["right"] <= PHONE_WIDTH, f"{m.name}: the citation runs off the screen at {link['right']} px"
+        assert m.data["scrollWidth"] <= PHONE_WIDTH, f"{m.name}: {m.data['scrollWidth']} px wide"
+        runs = [run for run in m.data["runs"] if run["where"] == "a"]
+        assert runs, f"{m.name}: the link's text was not measured"
+        for run in runs:
+            colours = f"{run['color']} on {run['background']}"
+            assert run["ratio"] >= MIN_CONTRAST, f"{m.name}: link {run['ratio']:.2f}:1 ({colours})"
+            assert run["size"] >= MIN_FONT_PX, f"{m.name}: link text {run['size']} px"
+    visible = " ".join(backs["long-chapter", "light"].data["text"].split())
+    assert LINKED_CHAPTER in visible, "the long chapter title is not on the back"
+    assert "p. 2" in " ".join(backs["printed-page", "light"].data["text"].split())
+
+
+# A client that does not honour the card's `color-scheme: dark` (an older WebView, an app's own
+# page around the card) keeps the browser's day colours for what the card's CSS leaves unset.
+IGNORE_COLOR_SCHEME = (
+    "(() => { const s = document.createElement('style'); s.id = 'no-scheme';"
+    " s.textContent = '* { color-scheme: only light !important; }'; document.head.append(s); })()"
+)
+
+
+def test_the_citation_link_has_the_cards_own_colours_day_and_night(
+    browser: Tab, phone_decks: dict[str, list[AnkiCard]], tmp_path: Path
+) -> None:
+    """The link's colours come from the card's CSS, not from the browser: the same whether or not
+    the client darkens the browser's own colours at night (Chromium does, for `color-scheme:
+    dark`; without it the browser's #0000ee on the night page reads at 2:1)."""
+    checked = 0
+    for card in phone_decks["links"]:
+        page = tmp_path / f"{card.card_id}-back.html"
+        page.write_text(phone_document(card.answer, card.ordinal), encoding="utf-8")
+        for mode in ("light", "night"):
+            browser.load(page.as_uri())
+            if mode == "night":
+                browser.evaluate("document.body.classList.add('nightMode', 'night_mode')")
+            honoured = [run for run in browser.evaluate(MEASURE)["runs"] if run["where"] == "a"]
+            browser.evaluate(IGNORE_COLOR_SCHEME)
+            ignored = [run for run in browser.evaluate(MEASURE)["runs"] if run["where"] == "a"]
+            assert honoured and len(honoured) == len(ignored), f"{card.name} {mode}: no link measured"
+            for with_scheme, without in zip(honoured, ignored, strict=True):
+                colours = f"{without['color']} on {without['background']}"
+                assert without["ratio"] >= MIN_CONTRAST, (
+                    f"{card.name} {mode}: link {without['ratio']:.2f}:1 ({colours}) without color-scheme"
+                )
+                assert with_scheme["color"] == without["color"], f"{card.name} {mode}: the browser chose the colour"
+                checked += 1
+    assert checked == 4
 
 
 def test_right_to_left_text_runs_right_to_left(measurements: list[Measurement]) -> None:

@@ -29,6 +29,7 @@ BODY = f"""
 <p>The official figures of the fluffy reflection were difficult to read.</p>
 <p style="width: 6.5em">Only the selfless self-control of the heart brings the transformation.</p>
 <p style="width: 5em">We ask for the trans-formation of desire, and un&shy;der&shy;stand&shy;ing follows.</p>
+<p style="width: 7em; hyphens: manual">The heart between thelightandits—darkness waits.</p>
 <p>{MORE}</p>
 <p>The last words of the first page end here</p>
 <p class="break">and the first words of the second page begin here, after the break.</p>
@@ -45,6 +46,17 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
             tab,
             html_page('<svg width="300" height="300"><circle cx="150" cy="150" r="100"/></svg>'),
             folder / "scan.pdf",
+        )
+        # Page breaks at closed dashes: before one (page 1 to 2) and after one (page 2 to 3).
+        dashes = print_pdf(
+            tab,
+            html_page(
+                f"<p>{FILLER}</p><p>The student waits for the lamp</p>"
+                f'<p class="break">—the light of the heart. {MORE}</p><p>{FILLER} The heart and its light—</p>'
+                f'<p class="break">darkness follows. {FILLER}</p>'
+            ),
+            folder / "dashes.pdf",
+            head="Sayings of the Sages",
         )
     # A preface numbered from iii: a real library's edit of a real browser's PDF.
     writer = pypdf.PdfWriter(clone_from=printed)
@@ -68,6 +80,7 @@ def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
         "locked": locked,
         "truncated": truncated,
         "misnamed": misnamed,
+        "dashes": dashes,
     }
 
 
@@ -79,6 +92,7 @@ def test_the_printed_pdf_has_what_the_tests_need(pdfs: dict[str, Path]) -> None:
     assert "self-\ncontrol" in text
     assert "trans-\nformation" in text
     assert "\u00ad\n" in text  # the soft hyphen where `understanding` broke
+    assert "—\ndarkness" in text or "thelightandits\n—" in text  # a line broken at a closed dash
     assert text.count("\f") == 2 and text.count("Sayings of the Sages") == 2
     raw = pypdf.PdfReader(pdfs["printed"]).pages[0].extract_text()
     assert "ﬁ" in raw or "ﬀ" in raw or "ﬂ" in raw  # the font's ligatures, as pypdf reads them
@@ -102,6 +116,21 @@ def test_quotes_verify_and_cite_their_page(tmp_path: Path, pdfs: dict[str, Path]
         "“The Text”, pp. 1–2",  # the running head and the page number between them are gone
         "“The Text”, p. 2",
     ]
+
+
+def test_a_line_broken_at_a_closed_dash_is_no_space(tmp_path: Path, pdfs: dict[str, Path]) -> None:
+    source = deck_citing(tmp_path, pdfs["printed"], ["The heart between thelightandits—darkness waits."])
+    assert citations(source) == ["“The Text”, p. 1"]
+
+
+def test_a_page_break_at_a_closed_dash_is_no_space(tmp_path: Path, pdfs: dict[str, Path]) -> None:
+    layer = subprocess.run(["pdftotext", "-raw", str(pdfs["dashes"]), "-"], capture_output=True, check=True).stdout
+    pages = layer.decode().split("\f")
+    assert "the lamp\n" in pages[0] and pages[1].startswith("—the light")  # the dash starts page 2
+    assert "light—\n" in pages[1] and "darkness" not in pages[1] and "darkness follows" in pages[2]  # and ends it
+    quotes = ["The student waits for the lamp—the light of the heart.", "The heart and its light—darkness follows."]
+    source = deck_citing(tmp_path, pdfs["dashes"], quotes)
+    assert citations(source) == ["“The Text”, pp. 1–2", "“The Text”, pp. 2–3"]
 
 
 def test_page_labels_are_cited_as_printed(tmp_path: Path, pdfs: dict[str, Path]) -> None:

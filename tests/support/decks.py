@@ -9,6 +9,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from ebooklib import epub
+
 from quotedeck.pipeline import build
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -116,6 +118,75 @@ def write_stress_deck(root: Path) -> Path:
     (root / "deck.yaml").write_text("name: Stress\ndescription: Cards that push the layout.\ntags: [stress]\n")
     (root / "texts" / "stress.txt").write_text(STRESS_TEXT, encoding="utf-8")
     (root / "stress.yaml").write_text(STRESS_CARDS, encoding="utf-8")
+    return root
+
+
+# A chapter title of 200 characters with a word wider than a phone, and addresses far wider still.
+LINKED_CHAPTER = (
+    "Chapter Seven, in Which the Student Meets the "
+    "Unterscheidungsvermoegensuebertragungszusammenhangsbeschreibungsverordnung "
+    "and Learns Why a Title in a Table of Contents May Run On Far Longer Than a Reader Wants"
+)
+LINKED_EPUB_URL = (
+    "https://example.org/library/books/a-book-whose-address-never-breaks-because-it-has-no-spaces-at-all/"
+    "editions/second/files/the-whole-book-in-one-file.epub?format=epub&reader=any&"
+    "token=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+)
+LINKED_PDF_URL = (
+    "https://example.org/library/papers/a-printed-text-whose-address-runs-on-and-on-without-a-single-space/"
+    "the-whole-paper-as-printed-by-its-publisher-in-one-very-long-file-name.pdf"
+)
+LINKED_EPUB_QUOTE = "The student reads the long chapter slowly and keeps its title in mind."
+LINKED_CARDS = {
+    "long-chapter.yaml": f"""\
+source:
+  text: texts/long-chapter.epub
+  title: A Book Whose Chapters Have Long Titles
+  author: Nobody In Particular
+  url: {LINKED_EPUB_URL}
+cards:
+  - question: How does the student read the long chapter?
+    id: long-chapter
+    answer: Slowly, keeping its title in mind.
+    quote: "{LINKED_EPUB_QUOTE}"
+    cloze: [reads the long chapter slowly]
+""",
+    "printed-page.yaml": f"""\
+source:
+  text: texts/printed.pdf
+  title: A Printed Text
+  url: {LINKED_PDF_URL}
+cards:
+  - question: What does the second page begin with?
+    id: printed-page
+    answer: The sentence that the card quotes.
+    quote: "The second page begins with the sentence that the card quotes and links to."
+    cloze: [the sentence that the card quotes]
+""",
+}
+
+
+def write_linked_deck(root: Path, pdf: Path) -> Path:
+    """A deck whose citations are long links: an EPUB (written here by ebooklib) cited by a chapter
+    with a very long title, and `pdf` (a real print of a page whose second page opens with the
+    quote). Returns the folder to build."""
+    (root / "texts").mkdir(parents=True)
+    (root / "deck.yaml").write_text("name: Links\ntags: [links]\n", encoding="utf-8")
+    shutil.copyfile(pdf, root / "texts" / "printed.pdf")
+    book = epub.EpubBook()
+    book.set_identifier("quotedeck-long-chapter")
+    book.set_title("A Book Whose Chapters Have Long Titles")
+    book.set_language("en")
+    chapter = epub.EpubHtml(title="Seven", file_name="seven.xhtml", lang="en")
+    chapter.content = f"<html><body><h1>Seven</h1><p>{LINKED_EPUB_QUOTE}</p></body></html>"
+    book.add_item(chapter)
+    book.toc = [epub.Link("seven.xhtml", LINKED_CHAPTER, "seven")]
+    book.add_item(epub.EpubNcx())
+    book.add_item(epub.EpubNav())
+    book.spine = ["nav", chapter]
+    epub.write_epub(str(root / "texts" / "long-chapter.epub"), book)
+    for name, text in LINKED_CARDS.items():
+        (root / name).write_text(text, encoding="utf-8")
     return root
 
 

@@ -4,6 +4,10 @@
 elsewhere; `self-` / `control` stays `self-control` when the text has that form
 elsewhere. With no sign either way the word is joined and its hyphenated form
 recorded, so that a quote may give either.
+
+A line that breaks at a dash glued to a word (`light—` / `dark`, `light` /
+`—dark`, as a browser breaks `light—dark`) is joined without a space: a spaced
+dash keeps its spaces, so that the break tells which was printed.
 """
 
 from __future__ import annotations
@@ -17,10 +21,18 @@ from quotedeck.extract.records import Extracted
 _BREAK = re.compile(r"(\w+)-[ \t]*\n[ \t]*(\w+)")
 _WORD = re.compile(r"\w+")
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+# A line break after a dash glued to what precedes it, or before one glued to what follows
+# (em, en dash; a quotation mark may stand between a word and its dash).
+_DASH_BREAK = re.compile(
+    r"(?<=\S[\u2013\u2014])[ \t]*\n[ \t]*(?=\S)|(?<=[\w\"'\u2019\u201d)\]])[ \t]*\n[ \t]*(?=[\u2013\u2014]\S)"
+)
 
 
 def join_broken_words(texts: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
-    """The texts with every line-end hyphen break decided, and the words joined without a sign."""
+    """The texts with every line-end hyphen break decided, and the words joined without a sign;
+    a line break at a dash glued to a word is no space."""
+    if any("\u2013" in text or "\u2014" in text for text in texts):
+        texts = [_DASH_BREAK.sub("", text) for text in texts]
     if not any("-\n" in text or "- \n" in text for text in texts):
         return list(texts), ()
     unbroken = [_BREAK.sub(" ", text) for text in texts]  # the words the text has besides the breaks

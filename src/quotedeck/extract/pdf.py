@@ -34,6 +34,7 @@ _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
 _PAGE_NUMBER = re.compile(r"(?:page\s+)?(?:\d+|[ivxlcdm]+)(?:\s*(?:/|of)\s*\d+)?", re.IGNORECASE)
 _SHOWN_HYPHENS = frozenset(("-", "\u2010", "\u2011"))
+_GLUED_BEFORE_DASH = re.compile(r"[\w\"'\u2019\u201d)\]]$")  # what a closed dash may follow
 _SENTENCE_END = re.compile(r"[.!?:…][\"'”’»)\]]*$")
 # A line shorter than this share of the page's full lines, ending a sentence, ends its paragraph.
 _SHORT = 0.85
@@ -177,13 +178,18 @@ def _is_page_number(line: str, label: str) -> bool:
 
 
 def _carry_broken_words(pages: list[list[str]]) -> None:
-    """A word broken by a hyphen at a page's end is finished on the page where it starts."""
+    """A word broken by a hyphen at a page's end, or a line broken at a dash glued to the words
+    on both sides of a page break, is finished on the page where it starts."""
     for page, following in itertools.pairwise(pages):
-        if not page or not following or not re.search(r"\w[-\u00ad]$", page[-1].rstrip()):
+        if not page or not following:
             continue
+        last = page[-1].rstrip()
         first, _, rest = following[0].lstrip().partition(" ")
-        if first[:1].islower():
-            page[-1] = page[-1].rstrip() + "\n" + first
+        hyphen = re.search(r"\w[-\u00ad]$", last) and first[:1].islower()
+        dash_before = re.search(r"\S[\u2013\u2014]$", last) and first
+        dash_after = _GLUED_BEFORE_DASH.search(last) and re.match(r"[\u2013\u2014]\S", first)
+        if hyphen or dash_before or dash_after:
+            page[-1] = last + "\n" + first
             if rest.strip():
                 following[0] = rest
             else:
