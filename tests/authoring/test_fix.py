@@ -246,3 +246,18 @@ def test_fixed_quotes_verify_or_are_reported(
         inside = [(int(line), int(column)) for line, column in errors]
         quoted = any((begin.line + 1, begin.column + 1) <= at < (end.line + 1, end.column + 1) for at in inside)
         assert verified or quoted, (quote, after, check.stderr)
+
+
+def test_every_difference_fixed_is_named_and_a_dry_run_leaves_none_to_fix_by_hand(deck: Path) -> None:
+    (deck / "sample.yaml").write_text(
+        HEAD + "  - term: the innermost point\n    definition: Where.\n    id: point\n"
+        "    quote: That spot is the innermost point,\n      where the Creator is hidden.\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("fix", "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-2:] == [
+        "cards_source/sample.yaml:8:12: quote fixed: it has `spot` where the text has `point`; "
+        "it has `hidden.` where the text has `found.` (paragraph 2, 90% similar)",
+        "Would fix 1 quote and 0 ids in 1 file; nothing was written",
+    ]
