@@ -14,8 +14,8 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
 
 from quotedeck.problems import Location, Problem
 from quotedeck.sources.reading import read_utf8
@@ -24,7 +24,8 @@ from quotedeck.sources.yamlnodes import MAX_YAML_BYTES, YAML_LINE_BREAK
 _WRITTEN_WORD = re.compile(r"\S+")
 
 
-class CardText(NamedTuple):
+@dataclass(frozen=True)
+class CardText:
     """A card file's text, as the card files are read, and where each of its lines starts."""
 
     source: str
@@ -36,13 +37,13 @@ def read_card_text(path: Path) -> CardText | None:
     source = read_utf8(path, max_bytes=MAX_YAML_BYTES)
     if isinstance(source, Problem):
         return None
-    return CardText(source, (0, *(m.end() for m in YAML_LINE_BREAK.finditer(source))))
+    return CardText(source=source, line_starts=(0, *(m.end() for m in YAML_LINE_BREAK.finditer(source))))
 
 
 def word_locations(text: CardText, start: Location, words: list[str], count: int) -> list[Location]:
     """Where the first `count` of `words` (a scalar's value, split at whitespace) are written
     in the card file, the scalar starting at `start`; fewer where unsure."""
-    source, line_starts = text
+    source, line_starts = text.source, text.line_starts
     if not 1 <= start.line <= len(line_starts):
         return []
     at = line_starts[start.line - 1] + start.column - 1

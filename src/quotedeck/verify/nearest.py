@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import unicodedata
 from collections.abc import Callable
-from typing import NamedTuple
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -28,7 +28,8 @@ _WORD_REACH = 40
 _LONGEST = 400
 
 
-class Nearest(NamedTuple):
+@dataclass(frozen=True)
+class Nearest:
     """The passage of the text most like a quote, its similarity in percent, its paragraph,
     and the part of the quote it was compared with (all of it, unless it is long)."""
 
@@ -57,7 +58,7 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
             best = (alignment.score, start + alignment.dest_start, start + alignment.dest_end)
     score, start, end = best
     if not score:
-        return Nearest("", 0.0, 0, needle, 0, compared_at)
+        return Nearest(passage="", similarity=0.0, paragraph=0, compared=needle, compared_at=compared_at)
     # The alignment is as long as the quote, so a quote that lacks a word lines up
     # short of the passage's end: look a little wider, then keep what lines up.
     # Never past the paragraph it lines up in: the hint cites that one paragraph.
@@ -66,7 +67,14 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
     reach = len(needle) // 5 + 10
     start, end = _whole_words(haystack, max(floor, start - reach), min(ceiling, end + reach))
     start, end = _lined_up(needle, haystack, start, end)
-    return Nearest(haystack[start:end], round(score, 1), paragraph, needle, start, compared_at)
+    return Nearest(
+        passage=haystack[start:end],
+        similarity=round(score, 1),
+        paragraph=paragraph,
+        compared=needle,
+        start=start,
+        compared_at=compared_at,
+    )
 
 
 def lined_up_passage(needle: str, nearest: Nearest, haystack: str) -> str:
@@ -166,7 +174,8 @@ def _lined_up(needle: str, haystack: str, start: int, end: int) -> tuple[int, in
     return start, start + len(" ".join(theirs[first:last]))
 
 
-class Difference(NamedTuple):
+@dataclass(frozen=True)
+class Difference:
     """Words in which a quote and its passage differ: where they start in the quote (its
     words counted from 0), the quote's words and the text's."""
 
@@ -194,7 +203,7 @@ def differences(quote: str, passage: str) -> list[Difference]:
                 i1, j1 = i1 - 1, j1 - 1
             elif i2 < len(mine) and j2 < len(theirs):
                 i2, j2 = i2 + 1, j2 + 1
-        found.append(Difference(i1, " ".join(mine[i1:i2]), " ".join(theirs[j1:j2])))
+        found.append(Difference(word=i1, has=" ".join(mine[i1:i2]), text_has=" ".join(theirs[j1:j2])))
     return found
 
 

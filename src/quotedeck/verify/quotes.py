@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -281,7 +281,7 @@ def _differences(part: str, nearest: Nearest, text: SourceText) -> list[Differen
     if part.count(" ") < _DIFFERED_WORDS:
         return differences(part, lined_up_passage(part, nearest, text.normalized))
     skipped = part.count(" ", 0, nearest.compared_at)
-    return [d._replace(word=d.word + skipped) for d in differences(nearest.compared, nearest.passage)]
+    return [replace(d, word=d.word + skipped) for d in differences(nearest.compared, nearest.passage)]
 
 
 # How far a word cut by a quote is shown, at most, on either side.
