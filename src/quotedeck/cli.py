@@ -507,11 +507,11 @@ def fix(source: Path, dry_run: bool) -> None:
     )
     click.echo(f"Would fix {summary}; nothing was written" if dry_run else f"Fixed {summary}")
     _print_problems(list(report.problems))
-    fixed_quotes = {f.location for f in fixes if f.what == "quote"} if dry_run else set()
+    fixed_quotes = [f for f in fixes if f.what == "quote"] if dry_run else []
     try:
         checked = fast.check(source)
     except SourceProblems as exc:
-        left = [p for p in exc.problems if p.location not in fixed_quotes]
+        left = [p for p in exc.problems if not any(f.covers(p.location) for f in fixed_quotes)]
         _print_problems(left)
         errors = sum(p.is_error for p in left)
         if errors:

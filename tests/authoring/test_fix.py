@@ -4,6 +4,7 @@ and every other byte of the card file stays as it was."""
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -172,7 +173,7 @@ def test_two_passages_alike_are_not_chosen_between(deck: Path) -> None:
     code, out, err = run("fix")
     assert code == 1
     assert out.splitlines()[0] == "Fixed 0 quotes and 0 ids in 0 files"
-    assert "cards_source/sample.yaml:8:12: error: the quote differs from the text" in err
+    assert "cards_source/sample.yaml:8:35: error: the quote differs from the text" in err
     assert (deck / "sample.yaml").read_text(encoding="utf-8") == card
 
 
@@ -236,8 +237,27 @@ def test_fixed_quotes_verify_or_are_reported(
         cards = node.value[1][1]
         assert isinstance(cards, SequenceNode) and isinstance(cards.value[0], MappingNode)
         quote_node = next(v for k, v in cards.value[0].value if k.value == "quote")
-        assert isinstance(quote_node, ScalarNode) and quote_node.start_mark is not None
+        begin, end = quote_node.start_mark, quote_node.end_mark
+        assert isinstance(quote_node, ScalarNode) and begin is not None and end is not None
         verified = isinstance(find_quote(quote_node.value, parse_text(path, TEXT)), QuoteMatch)
         check = runner.invoke(main, ["check", str(source)])
-        where = f"{os.path.relpath(path)}:{quote_node.start_mark.line + 1}:{quote_node.start_mark.column + 1}: error:"
-        assert verified or where in check.stderr, (quote, after, check.stderr)
+        # Reported in the quote: at its start, or at a word it differs in.
+        errors = re.findall(rf"^{re.escape(os.path.relpath(path))}:(\d+):(\d+): error:", check.stderr, re.MULTILINE)
+        inside = [(int(line), int(column)) for line, column in errors]
+        quoted = any((begin.line + 1, begin.column + 1) <= at < (end.line + 1, end.column + 1) for at in inside)
+        assert verified or quoted, (quote, after, check.stderr)
+
+
+def test_every_difference_fixed_is_named_and_a_dry_run_leaves_none_to_fix_by_hand(deck: Path) -> None:
+    (deck / "sample.yaml").write_text(
+        HEAD + "  - term: the innermost point\n    definition: Where.\n    id: point\n"
+        "    quote: That spot is the innermost point,\n      where the Creator is hidden.\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("fix", "--dry-run")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[-2:] == [
+        "cards_source/sample.yaml:8:12: quote fixed: it has `spot` where the text has `point`; "
+        "it has `hidden.` where the text has `found.` (paragraph 2, 90% similar)",
+        "Would fix 1 quote and 0 ids in 1 file; nothing was written",
+    ]

@@ -49,7 +49,7 @@ def test_problems_are_reported_together_with_exit_code_1(project: Path) -> None:
     code, out, err = run("build")
     assert (code, out) == (1, "")
     assert err.splitlines() == [
-        "cards_source/sample.yaml:9:12: error: the quote differs from the text: "
+        "cards_source/sample.yaml:9:69: error: the quote differs from the text: "
         "it has `hidden.` where the text has `found.` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 92% similar): "
         "“That point is the innermost point, where the Creator is found.”",
@@ -92,7 +92,7 @@ def test_a_schema_error_does_not_hide_quote_errors_elsewhere(project: Path) -> N
     code, _, err = run("check")
     assert code == 1
     assert [line.split(": error: ")[0] for line in err.splitlines() if ": error: " in line] == [
-        "cards_source/sample.yaml:9:12",
+        "cards_source/sample.yaml:9:69",
         "cards_source/sample.yaml:11:5",
     ]
     assert "unknown key `answr`" in err and "did you mean `answer`?" in err and "missing key" not in err

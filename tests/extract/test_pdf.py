@@ -147,7 +147,7 @@ def test_a_wrong_word_names_the_closest_passage_and_its_page(
     source = deck_citing(tmp_path, pdfs["preface"], ["the first words of the second leaf begin here"])
     lines = failure(source, monkeypatch)
     assert lines[0] == (
-        "cards_source/cards.yaml:7:12: error: the quote differs from the text: it has `leaf` where the text has"
+        "cards_source/cards.yaml:7:43: error: the quote differs from the text: it has `leaf` where the text has"
         " `page` (texts/preface.pdf)"
     )
     assert (

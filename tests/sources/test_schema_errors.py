@@ -286,7 +286,7 @@ def test_every_problem_of_the_run_sorted_by_file_and_line(tmp_path: Path) -> Non
         deck="name: Test Deck\ncolour: blue\n",
     )
     assert [line.split(": error: ")[0] for line in lines if ": error: " in line] == [
-        "cards_source/a.yaml:7:12",
+        "cards_source/a.yaml:7:66",
         "cards_source/b.yaml:6:5",
         "cards_source/deck.yaml:2:1",
     ]
@@ -336,7 +336,7 @@ def test_a_damaged_lock_does_not_hide_quote_errors(tmp_path: Path) -> None:
     assert err.splitlines() == [
         "cards_source/quotedeck.lock:2:10: error: the lock file is not valid JSON: Expecting value",
         "    hint: restore it from version control (git checkout -- cards_source/quotedeck.lock)",
-        "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
+        "cards_source/sample.yaml:7:69: error: the quote differs from the text: "
         "it has `hidden.` where the text has `found.` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 92% similar): "
         "“That point is the innermost point, where the Creator is found.”",

@@ -214,7 +214,7 @@ def test_quote_not_found_shows_the_closest_passage_and_how_similar(tmp_path: Pat
 
 def test_quote_with_a_typo_names_the_difference(tmp_path: Path) -> None:
     assert errors(tmp_path, card("That point is the inermost point, where the Creator is found.")) == [
-        "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
+        "cards_source/sample.yaml:7:30: error: the quote differs from the text: "
         "it has `inermost` where the text has `innermost` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 98% similar): "
         "“That point is the innermost point, where the Creator is found.”",
@@ -224,7 +224,7 @@ def test_quote_with_a_typo_names_the_difference(tmp_path: Path) -> None:
 
 def test_quote_with_a_missing_word_names_the_gap(tmp_path: Path) -> None:
     assert errors(tmp_path, card("That point is the point, where the Creator is found.")) == [
-        "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
+        "cards_source/sample.yaml:7:26: error: the quote differs from the text: "
         "it has `the` where the text has `the innermost` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 80% similar): "
         "“That point is the innermost point, where the Creator is found.”",
@@ -240,7 +240,7 @@ def test_invisible_characters_not_folded_are_spelt_out(tmp_path: Path) -> None:
         tmp_path, card("That point is the innermost point, where the Creator is found."), {"sample.txt": text}
     )
     assert lines[0] == (
-        "cards_source/sample.yaml:7:12: error: the quote differs from the text: "
+        "cards_source/sample.yaml:7:30: error: the quote differs from the text: "
         "it has `innermost` where the text has `inner<U+200E>most` (texts/sample.txt)"
     )
 
@@ -307,7 +307,7 @@ def test_the_closest_passage_never_runs_into_a_paragraph_it_does_not_cite(tmp_pa
 
 def test_elided_part_with_a_typo(tmp_path: Path) -> None:
     assert errors(tmp_path, card("That point is the innermost point, … where the Creater is found")) == [
-        "cards_source/sample.yaml:7:12: error: the part `where the Creater is found` differs from the text: "
+        "cards_source/sample.yaml:7:59: error: the part `where the Creater is found` differs from the text: "
         "it has `Creater` where the text has `Creator` (texts/sample.txt)",
         "    hint: closest passage (paragraph 2, 96% similar): “where the Creator is found.”",
         END,
@@ -321,6 +321,111 @@ def test_a_quote_that_occurs_several_times_is_fine_and_cites_the_first(tmp_path:
     _, plan, problems = checked.deck, checked.plan, list(checked.warnings)
     assert problems == []
     assert plan.notes[0].note.fields[5] == "“A Sample Text”, paragraph 1"
+
+
+# --- every difference, at its word ----------------------------------------------------------
+
+
+def test_a_plain_quote_over_two_lines_reports_each_difference_at_its_word(tmp_path: Path) -> None:
+    quote = "The human heart holds a spot. That point\n      is the inermost point, where the Creater is found."
+    assert errors(tmp_path, card(quote)) == [
+        "cards_source/sample.yaml:7:36: error: the quote differs from the text in 3 places: "
+        "it has `spot.` where the text has `point.` (texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 95% similar): "
+        "“The human heart holds a point. That point is the innermost point, where the Creator is found.”",
+        "cards_source/sample.yaml:8:14: error: the quote also differs here: "
+        "it has `inermost` where the text has `innermost`",
+        "cards_source/sample.yaml:8:40: error: the quote also differs here: "
+        "it has `Creater` where the text has `Creator`",
+        "3 error(s); nothing was written",
+    ]
+
+
+def test_a_literal_block_quote_reports_each_difference_at_its_word(tmp_path: Path) -> None:
+    quote = "|  # as printed\n      The human heart holds a spot.\n      That point is the inermost point,\n"
+    assert errors(tmp_path, card(quote + "      where the Creater is found.")) == [
+        "cards_source/sample.yaml:8:31: error: the quote differs from the text in 3 places: "
+        "it has `spot.` where the text has `point.` (texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 95% similar): "
+        "“The human heart holds a point. That point is the innermost point, where the Creator is found.”",
+        "cards_source/sample.yaml:9:25: error: the quote also differs here: "
+        "it has `inermost` where the text has `innermost`",
+        "cards_source/sample.yaml:10:17: error: the quote also differs here: "
+        "it has `Creater` where the text has `Creator`",
+        "3 error(s); nothing was written",
+    ]
+
+
+def test_a_double_quoted_quote_reports_each_difference_at_its_word(tmp_path: Path) -> None:
+    quote = '"That point is the \\"inermost\\" point,\n      where the Creater is found."'
+    assert errors(tmp_path, card(quote)) == [
+        "cards_source/sample.yaml:7:31: error: the quote differs from the text in 2 places: "
+        'it has `"inermost"` where the text has `innermost` (texts/sample.txt)',
+        "    hint: closest passage (paragraph 2, 95% similar): "
+        "“That point is the innermost point, where the Creator is found.”",
+        "cards_source/sample.yaml:8:17: error: the quote also differs here: "
+        "it has `Creater` where the text has `Creator`",
+        "2 error(s); nothing was written",
+    ]
+
+
+def test_where_an_escape_hides_a_word_the_differences_are_listed_at_the_quote(tmp_path: Path) -> None:
+    quote = '"That point is the inermost point, where the Cr\\x65ater is found."'
+    assert errors(tmp_path, card(quote)) == [
+        "cards_source/sample.yaml:7:12: error: the quote differs from the text in 2 places: "
+        "it has `inermost` where the text has `innermost`; it has `Creater` where the text has `Creator` "
+        "(texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 96% similar): "
+        "“That point is the innermost point, where the Creator is found.”",
+        END,
+    ]
+
+
+def test_an_elided_quote_reports_the_differences_of_its_second_part_there(tmp_path: Path) -> None:
+    quote = "That point is the innermost point, …\n      where the Creater is fond."
+    assert errors(tmp_path, card(quote, "innermost")) == [
+        "cards_source/sample.yaml:8:17: error: the part `where the Creater is fond.` differs from the text "
+        "in 2 places: it has `Creater` where the text has `Creator` (texts/sample.txt)",
+        "    hint: closest passage (paragraph 2, 92% similar): “where the Creator is found.”",
+        "cards_source/sample.yaml:8:28: error: the quote also differs here: it has `fond.` where the text has `found.`",
+        "2 error(s); nothing was written",
+    ]
+
+
+PARAGRAPH = (
+    "When a person first sets out to study the wisdom, he reads slowly and keeps a notebook beside him. "
+    "He writes down every word he does not understand, and every question the text raises in him. "
+    "Months later he opens the notebook again and finds that most of the questions have answered themselves, "
+    "not because he found the answers in a book, but because he became someone who could see them. "
+    "This is why the teachers say that the study changes the student before it changes his opinions."
+)
+
+
+def test_a_long_quote_reports_the_first_differences_and_counts_the_rest(tmp_path: Path) -> None:
+    changes = [
+        ("slowly", "quickly"),
+        ("notebook beside", "notepad beside"),
+        ("raises in", "raises for"),
+        ("Months", "Years"),
+        ("someone", "somebody"),
+        ("opinions", "views"),
+    ]
+    quote = PARAGRAPH
+    for old, new in changes:
+        quote = quote.replace(old, new)
+    assert len(quote) > 400  # past the piece the closest passage is looked for with: all of it is compared
+    words = quote.split(" ")
+    written = "\n      ".join(" ".join(words[i : i + 12]) for i in range(0, len(words), 12))
+    lines = errors(tmp_path, card(written), {"sample.txt": "A Long Text\n\n" + PARAGRAPH + "\n"})
+    assert [line for line in lines if "hint:" not in line] == [
+        "cards_source/sample.yaml:8:7: error: the quote differs from the text in 6 places: "
+        "it has `quickly` where the text has `slowly` (texts/sample.txt)",
+        "cards_source/sample.yaml:8:27: error: the quote also differs here: "
+        "it has `notepad` where the text has `notebook`",
+        "cards_source/sample.yaml:9:66: error: the quote also differs here: it has `for` where the text has `in`; "
+        "and 3 more after it",
+        "3 error(s); nothing was written",
+    ]
 
 
 # --- clozes --------------------------------------------------------------------------------

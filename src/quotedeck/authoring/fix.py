@@ -28,7 +28,7 @@ from quotedeck.problems import Location, Problem, warning
 from quotedeck.sources.files import cited_text, list_sources
 from quotedeck.sources.ids import is_valid_id, slugify
 from quotedeck.sources.yamlnodes import STR_TAG, MappingNode, Node, ScalarNode, SequenceNode, load_yaml
-from quotedeck.verify.nearest import closest_passage, first_difference
+from quotedeck.verify.nearest import closest_passage, differences, listed
 from quotedeck.verify.quotes import QuoteMatch, find_quote
 from quotedeck.verify.texts import SourceText, normalize, straighten_quotes
 
@@ -52,6 +52,11 @@ class Fixed:
     location: Location
     what: str  # `quote` or `id`
     message: str
+    end: Location | None = None  # where a fixed quote's scalar ends: its problems lie in between
+
+    def covers(self, at: Location) -> bool:
+        """Whether `at` is in the fixed quote (where `check` reports the words it differs in)."""
+        return self.end is not None and self.location <= at < self.end
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,9 @@ def _fix_file(root: Path, path: Path, texts: dict[Path, TextView | Problem]) -> 
             if fixed is not None:
                 new_quote, message = fixed
                 edits.append(replace_scalar(source, quote, new_quote, flow=bool(card.flow_style)))
-                fixes.append(Fixed(_at(path, quote), "quote", message))
+                end = quote.end_mark
+                until = Location(path, end.line + 1, end.column + 1) if end else None
+                fixes.append(Fixed(_at(path, quote), "quote", message, until))
         card_id = _missing_id(card_keys)
         if card_id is not None:
             edits.append(_id_edit(source, card, card_id))
@@ -163,7 +170,7 @@ def fixed_quote(quote: str, view: TextView) -> tuple[str, str] | None:
         passage = _closest(part, view)
         if passage is None:
             return None
-        changed.append(f"{first_difference(part, normalize(passage[0]))} ({passage[1]})")
+        changed.append(f"{listed(differences(part, normalize(passage[0])))} ({passage[1]})")
         pieces[i] = reworded(pieces[i], passage[0])
     new = "".join(pieces)
     if not changed or not isinstance(find_quote(new, text), QuoteMatch):

@@ -7,9 +7,10 @@ from pathlib import Path
 from quotedeck.extract.formats import extract
 from quotedeck.model import Card, VerifiedCard
 from quotedeck.problems import Location, Problem, error, warning
+from quotedeck.sources.words import CardText, read_card_text, word_locations
 from quotedeck.verify.cloze import find_phrases
 from quotedeck.verify.quotes import QuoteMiss, find_quote
-from quotedeck.verify.texts import Extract, SourceText, collapse_whitespace, load_text
+from quotedeck.verify.texts import Extract, SourceText, collapse_whitespace, load_text, normalize
 
 
 def verify_cards(
@@ -20,6 +21,7 @@ def verify_cards(
     `texts` keeps the texts read, for the next card file; `extract_text` reads a text's file.
     """
     by_file: dict[Location, SourceText | Problem] = {}  # one look per card file's `text:`
+    card_texts: dict[Path, CardText | None] = {}  # read again only where a quote differs
     problems: list[Problem] = []
     verified: list[VerifiedCard] = []
     for card in cards:
@@ -37,8 +39,7 @@ def verify_cards(
             continue
         match = find_quote(card.quote, text)
         if isinstance(match, QuoteMiss):
-            reason = f"{match.reason} ({_display(text.path, root)})"
-            problems.append(error(card.quote_location, reason, _closest_hint(match)))
+            problems.extend(_miss_problems(card, match, f"({_display(text.path, root)})", card_texts))
             continue
         shown = collapse_whitespace(card.quote)
         phrases, cloze_problems = find_phrases(shown, card.phrases)
@@ -51,6 +52,31 @@ def verify_cards(
         place, page = text.citation(match.start, match.end)
         verified.append(VerifiedCard(card, shown, place, page, tuple(phrases), match.start, len(text.normalized) or 1))
     return verified, problems
+
+
+def _miss_problems(card: Card, miss: QuoteMiss, cited: str, card_texts: dict[Path, CardText | None]) -> list[Problem]:
+    """One problem at each difference's word where each can be located; else one at the quote."""
+    hint = _closest_hint(miss)
+    places = _word_places(card, [word for word, _ in miss.located], card_texts) if miss.located else None
+    if places is None:
+        return [error(card.quote_location, f"{miss.reason} {cited}", hint)]
+    (first, (_, message)), *others = zip(places, miss.located, strict=True)
+    return [error(first, f"{message} {cited}", hint), *(error(at, said) for at, (_, said) in others)]
+
+
+def _word_places(card: Card, wanted: list[int], card_texts: dict[Path, CardText | None]) -> list[Location] | None:
+    """Where the quote's words `wanted` (normalised words, counted from 0) are written, or None."""
+    words = card.quote.split()
+    if len(normalize(card.quote).split(" ")) != len(words):  # a soft hyphen joined two lines' words
+        return None
+    path = card.quote_location.path
+    if path not in card_texts:
+        card_texts[path] = read_card_text(path)
+    written = card_texts[path]
+    if written is None:
+        return None
+    found = word_locations(written, card.quote_location, words, max(wanted) + 1)
+    return [found[word] for word in wanted] if max(wanted) < len(found) else None
 
 
 def _across_warning(card: Card, text: SourceText, first: int, last: int) -> Problem:

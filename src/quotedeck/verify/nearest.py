@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from quotedeck.verify.texts import SourceText
+from quotedeck.verify.texts import SourceText, is_word_char
 
 # About a second of alignment work (see the module docstring).
 _FULL_SEARCH_STEPS = 3 * 10**8
@@ -37,12 +37,15 @@ class Nearest:
     similarity: float
     paragraph: int
     compared: str
+    start: int = 0  # of the passage in the normalised text
+    compared_at: int = 0  # where `compared` starts in the quote
 
 
 def closest_passage(needle: str, text: SourceText) -> Nearest:
     haystack = text.normalized
+    compared_at = 0
     if len(needle) > _LONGEST:
-        needle = _piece(needle, _longest(lambda k: needle[:k], len(needle), haystack))
+        compared_at, needle = _piece(needle, _longest(lambda k: needle[:k], len(needle), haystack))
     size = max(len(needle), 64)
     if len(haystack) * size * size // 64 <= _FULL_SEARCH_STEPS:
         regions = [(text.paragraph_starts[i], text.paragraph_end(i + 1)) for i in range(text.paragraph_count)]
@@ -55,7 +58,7 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
             best = (alignment.score, start + alignment.dest_start, start + alignment.dest_end)
     score, start, end = best
     if not score:
-        return Nearest(passage="", similarity=0.0, paragraph=0, compared=needle)
+        return Nearest(passage="", similarity=0.0, paragraph=0, compared=needle, compared_at=compared_at)
     # The alignment is as long as the quote, so a quote that lacks a word lines up
     # short of the passage's end: look a little wider, then keep what lines up.
     # Never past the paragraph it lines up in: the hint cites that one paragraph.
@@ -64,7 +67,24 @@ def closest_passage(needle: str, text: SourceText) -> Nearest:
     reach = len(needle) // 5 + 10
     start, end = _whole_words(haystack, max(floor, start - reach), min(ceiling, end + reach))
     start, end = _lined_up(needle, haystack, start, end)
-    return Nearest(passage=haystack[start:end], similarity=round(score, 1), paragraph=paragraph, compared=needle)
+    return Nearest(
+        passage=haystack[start:end],
+        similarity=round(score, 1),
+        paragraph=paragraph,
+        compared=needle,
+        start=start,
+        compared_at=compared_at,
+    )
+
+
+def lined_up_passage(needle: str, nearest: Nearest, haystack: str) -> str:
+    """The text the whole of a long quote lines up with, from the closest passage of the piece
+    compared (a quote may run across paragraphs, so this one may too)."""
+    begin = nearest.start - nearest.compared_at
+    reach = len(needle) // 5 + 10
+    start, end = _whole_words(haystack, max(0, begin - reach), min(len(haystack), begin + len(needle) + reach))
+    start, end = _lined_up(needle, haystack, start, end)
+    return haystack[start:end]
 
 
 def _within_paragraphs(regions: list[tuple[int, int]], text: SourceText) -> list[tuple[int, int]]:
@@ -79,15 +99,17 @@ def _within_paragraphs(regions: list[tuple[int, int]], text: SourceText) -> list
     return pieces
 
 
-def _piece(needle: str, matched: int) -> str:
-    """The whole words of a long quote around where it stops matching (after `matched` characters)."""
+def _piece(needle: str, matched: int) -> tuple[int, str]:
+    """The whole words of a long quote around where it stops matching (after `matched` characters),
+    and where they start."""
     begin = max(0, min(matched - _LONGEST // 4, len(needle) - _LONGEST))
     end = begin + _LONGEST
     if begin and needle[begin - 1] != " ":
         begin = needle.find(" ", begin) + 1
     if end < len(needle) and needle[end] != " ":
         end = max(needle.rfind(" ", begin, end), begin + 1)
-    return needle[begin:end].strip()
+    piece = needle[begin:end]
+    return begin + len(piece) - len(piece.lstrip()), piece.strip()
 
 
 def _near_anchors(needle: str, haystack: str) -> list[tuple[int, int]]:
@@ -152,9 +174,27 @@ def _lined_up(needle: str, haystack: str, start: int, end: int) -> tuple[int, in
     return start, start + len(" ".join(theirs[first:last]))
 
 
-def first_difference(quote: str, passage: str) -> str:
-    """`it has `X` where the text has `Y``, for the first words in which they differ."""
-    mine, theirs = quote.split(" "), passage.split(" ")
+@dataclass(frozen=True)
+class Difference:
+    """Words in which a quote and its passage differ: where they start in the quote (its
+    words counted from 0), the quote's words and the text's."""
+
+    word: int
+    has: str
+    text_has: str
+
+    def __str__(self) -> str:
+        return f"it has `{visible(self.has)}` where the text has `{visible(self.text_has)}`"
+
+
+# How many differences a message names before it counts the rest.
+SHOWN = 3
+
+
+def differences(quote: str, passage: str) -> list[Difference]:
+    """Every run of words in which `quote` differs from `passage` (both single-spaced), in order."""
+    mine, theirs = quote.split(" "), _ends_as_quoted(quote.split(" "), passage.split(" "))
+    found = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
         if tag == "equal" or (i1 == i2 and (j1 == 0 or j2 == len(theirs))):
             continue  # words of the text beside the passage are not a difference
@@ -163,8 +203,31 @@ def first_difference(quote: str, passage: str) -> str:
                 i1, j1 = i1 - 1, j1 - 1
             elif i2 < len(mine) and j2 < len(theirs):
                 i2, j2 = i2 + 1, j2 + 1
-        return f"it has `{visible(' '.join(mine[i1:i2]))}` where the text has `{visible(' '.join(theirs[j1:j2]))}`"
-    return ""
+        found.append(Difference(word=i1, has=" ".join(mine[i1:i2]), text_has=" ".join(theirs[j1:j2])))
+    return found
+
+
+def _ends_as_quoted(mine: list[str], theirs: list[str]) -> list[str]:
+    """The passage's words, its first and last cut as the quote may cut them: after an opening
+    mark (`“from`), before closing punctuation (`found.`); a quote starts and ends at word boundaries."""
+    theirs = list(theirs)
+    first, last = mine[0], mine[-1]
+    if theirs[0] != first and theirs[0].endswith(first) and not _joined(first[0], theirs[0][-len(first) - 1]):
+        theirs[0] = first
+    if theirs[-1] != last and theirs[-1].startswith(last) and not _joined(last[-1], theirs[-1][len(last)]):
+        theirs[-1] = last
+    return theirs
+
+
+def _joined(edge: str, beside: str) -> bool:
+    """Whether a quote's edge character and the text's character beside it are one word."""
+    return is_word_char(edge) and is_word_char(beside)
+
+
+def listed(found: list[Difference]) -> str:
+    """The first few differences, then how many more: `it has …; it has …; and 2 more`."""
+    shown = "; ".join(str(d) for d in found[:SHOWN])
+    return shown + (f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else "")
 
 
 def visible(text: str) -> str:

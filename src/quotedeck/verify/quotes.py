@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from quotedeck.verify.nearest import closest_passage, first_difference
+from quotedeck.verify.nearest import SHOWN, Difference, Nearest, closest_passage, differences, lined_up_passage
 from quotedeck.verify.texts import WORD, SourceText, has_marks, is_word_char, normalize
 
 ELLIPSIS = re.compile(r"…|\.\.\.")
@@ -35,6 +35,9 @@ class QuoteMiss:
     paragraph: int
     hint: str = ""  # shown instead of the closest passage when that would not help
     place: str = ""  # the closest passage's, as a card would cite it
+    # Where the quote differs, one message each for the first few: the word it starts at (the
+    # quote's words, normalised, counted from 0) and what differs there. `reason` says it all at once.
+    located: tuple[tuple[int, str], ...] = ()
 
 
 # From this similarity on, a missed quote is a slip (a typo, a PDF's ligature or
@@ -76,7 +79,17 @@ def _find_quote(quote: str, text: SourceText) -> QuoteMatch | QuoteMiss:
             return again
     if isinstance(found, QuoteMatch):
         return found
-    return _explain_miss(parts, text, found)
+    return _explain_miss(parts, _first_words(normalize(quote), parts), text, found)
+
+
+def _first_words(normalized: str, parts: list[str]) -> list[int]:
+    """Where each part starts, in the quote's words (the word it is in, if it starts inside one)."""
+    firsts, cursor = [], 0
+    for part in parts:
+        at = normalized.find(part, cursor)
+        firsts.append(normalized.count(" ", 0, at))
+        cursor = at + len(part)
+    return firsts
 
 
 _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
@@ -192,19 +205,19 @@ def _held_in_order(parts: list[str], haystack: str, cursor: int, end: int) -> tu
 EXAMINED = 16
 
 
-def _explain_miss(parts: list[str], text: SourceText, best: _Progress) -> QuoteMiss:
+def _explain_miss(parts: list[str], firsts: list[int], text: SourceText, best: _Progress) -> QuoteMiss:
     if not best.held:  # the first part is nowhere
-        return _part_miss(parts[0], len(parts), text)
+        return _part_miss(parts[0], len(parts), text, firsts[0])
     if len(parts) <= EXAMINED:
-        for part in parts[1:]:
+        for part, first in zip(parts[1:], firsts[1:], strict=True):
             if _next_start(part, text, 0) < 0:
-                return _part_miss(part, len(parts), text)
+                return _part_miss(part, len(parts), text, first)
         return _elision_miss(parts, text)
     # Many parts: only the one where the longest run in order stops.
     stop = parts[best.held]
     found = _next_start(stop, text, 0)
     if found < 0:
-        return _part_miss(stop, len(parts), text)
+        return _part_miss(stop, len(parts), text, firsts[best.held])
     return QuoteMiss(
         "the parts around the ellipsis are not in the text's order in one paragraph",
         "",
@@ -224,19 +237,51 @@ def _where(found: int, paragraph: int, text: SourceText) -> str:
     )
 
 
-def _part_miss(part: str, count: int, text: SourceText) -> QuoteMiss:
-    """Why one part (of `count`) is not in the text at word boundaries."""
+def _part_miss(part: str, count: int, text: SourceText, first: int) -> QuoteMiss:
+    """Why one part (of `count`; its first word the quote's `first`) is not in the text at word boundaries."""
     subject = "the quote" if count == 1 else f"the part `{_short(part)}`"
     cut = _cut_from_words(part, subject, text)
     if cut is not None:
         return cut
     nearest = closest_passage(part, text)
-    difference = first_difference(nearest.compared, nearest.passage) if nearest.similarity >= NEAR_MISS else ""
-    if difference and text.decomposed and has_marks(difference):
-        difference += " (the text uses decomposed accents)"
-    reason = f"{subject} differs from the text: {difference}" if difference else f"{subject} is not in the text"
+    found = _differences(part, nearest, text) if nearest.similarity >= NEAR_MISS else []
     place = text.place_name(nearest.paragraph) if nearest.paragraph else ""
-    return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph, place=place)
+    if not found:
+        reason = f"{subject} is not in the text"
+        return QuoteMiss(reason, nearest.passage, nearest.similarity, nearest.paragraph, place=place)
+    said = [str(d) + (_DECOMPOSED if text.decomposed and has_marks(str(d)) else "") for d in found]
+    head = f"{subject} differs from the text" + (f" in {len(found)} places" if len(found) > 1 else "")
+    more = f"; and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+    # One message a difference, at its word; the first names what the quote is compared with.
+    located = [(first + found[0].word, f"{head}: {said[0]}")]
+    for difference, message in zip(found[1:SHOWN], said[1:SHOWN], strict=True):
+        located.append((first + difference.word, f"the quote also differs here: {message}"))
+    if more:
+        located[-1] = (located[-1][0], f"{located[-1][1]}{more} after it")
+    return QuoteMiss(
+        f"{head}: {'; '.join(said[:SHOWN])}{more}",
+        nearest.passage,
+        nearest.similarity,
+        nearest.paragraph,
+        place=place,
+        located=tuple(located),
+    )
+
+
+_DECOMPOSED = " (the text uses decomposed accents)"
+# A longer part is compared only where its closest passage was looked for (the diff's time grows
+# with the square of its words where the text repeats them).
+_DIFFERED_WORDS = 2000
+
+
+def _differences(part: str, nearest: Nearest, text: SourceText) -> list[Difference]:
+    """Where `part` differs from the text: all of it, lined up from its closest passage."""
+    if nearest.compared == part:
+        return differences(part, nearest.passage)
+    if part.count(" ") < _DIFFERED_WORDS:
+        return differences(part, lined_up_passage(part, nearest, text.normalized))
+    skipped = part.count(" ", 0, nearest.compared_at)
+    return [replace(d, word=d.word + skipped) for d in differences(nearest.compared, nearest.passage)]
 
 
 # How far a word cut by a quote is shown, at most, on either side.
