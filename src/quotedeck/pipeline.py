@@ -10,6 +10,7 @@ through `check_files`, the one step whose work grows with the deck.
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -211,14 +212,18 @@ def check(
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
     problems += asked_twice(card for f in files for card in f.verified if card.card.kind is not Kind.DRAFT)
+    drafts = tuple(card for f in files for card in f.verified if card.card.kind is Kind.DRAFT)
+    texts_read = dict(pair for f in files for pair in f.texts)
     numbering = Numbering(deck.name, deck.tags, order, lock)
-    notes = [note for f in files for note in notes_of(f, numbering)]
+    notes: list[NoteSpec] = []
+    remaining = deque(files)
+    files.clear()  # each file's checked cards go once its notes are made: the two never all at once
+    while remaining:
+        notes += notes_of(remaining.popleft(), numbering)
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
-    drafts = tuple(card for f in files for card in f.verified if card.card.kind is Kind.DRAFT)
     if strict and (problems or the_plan.warnings or drafts):
         raise SourceProblems(strictly([*problems, *the_plan.warnings]) + [unfinished(draft) for draft in drafts])
-    texts_read = dict(pair for f in files for pair in f.texts)
     return Checked(
         folder=folder,
         deck=deck,

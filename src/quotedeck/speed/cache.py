@@ -26,7 +26,7 @@ from quotedeck.pipeline import CheckedFile, card_file_inputs
 from quotedeck.sources.files import is_inside
 from quotedeck.speed.encoding import decode
 from quotedeck.speed.hashing import Hashes
-from quotedeck.speed.storage import cache_folder, read_quietly, remove_quietly, write_quietly
+from quotedeck.speed.storage import Shelf, cache_folder
 
 _FORMAT = b"quotedeck card file entry 3\n"
 # An entry is the size of its card file, a few times over; card files are at most 16 MB.
@@ -66,19 +66,16 @@ class FileCache:
 
     root: Path
     hashes: Hashes
-    folder: Path = field(init=False)
-    used: set[str] = field(default_factory=set)
+    writes: bool = True  # whether what is checked anew is kept (`check` keeps nothing)
+    shelf: Shelf = field(init=False)
     keys: dict[Path, str] = field(default_factory=dict)  # each card file's key in this build
-    # Checked anew in this build, saved if it succeeds: key -> (card file, its digest then, entry).
-    fresh: dict[str, tuple[Path, str, bytes]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.folder = cache_folder(self.root, "entries")
+        self.shelf = Shelf(cache_folder(self.root, "entries"), _MAX_ENTRY, writes=self.writes)
 
     def get(self, key: str) -> CheckedFile | None:
         """The entry under `key`, if there is one and every text it was checked against is unchanged."""
-        self.used.add(key)
-        data = read_quietly(self.folder / key, _MAX_ENTRY)
+        data = self.shelf.read(key)
         if data is None or not data.startswith(_FORMAT):
             return None
         try:
@@ -91,20 +88,14 @@ class FileCache:
         return result
 
     def add(self, key: str, path: Path, encoded: bytes) -> None:
-        """Card file `path`, checked anew in this build."""
-        self.used.add(key)
-        self.fresh[key] = (path, self.hashes(path), encoded)
+        """Card file `path`, checked anew in this build: kept if, when the build is saved, the card
+        file still has the bytes it was keyed by (one saved meanwhile is checked again next time)."""
+        digest = self.hashes(path)
+        self.shelf.stage(key, _FORMAT + encoded, lambda: file_digest(path) == digest)
 
     def save(self) -> None:
-        """Keep the new entries whose card file still has the bytes it was keyed by (one saved
-        during the build is checked again next time), and drop the entries no longer used
-        (older versions of the card files)."""
-        for key, (path, digest, encoded) in self.fresh.items():
-            if file_digest(path) == digest:
-                write_quietly(self.folder / key, _FORMAT + encoded)
-        try:
-            stale = [entry for entry in self.folder.iterdir() if entry.name not in self.used]
-        except OSError:
-            return
-        for entry in stale:
-            remove_quietly(entry)
+        """Keep the new entries, and drop those no longer used (older versions of the card files)."""
+        self.shelf.save()
+
+    def discard(self) -> None:
+        self.shelf.discard()

@@ -43,19 +43,27 @@ def build(
             return known
         cache = FileCache(source, hashes)
         memo = NoteMemo(source, cache.keys)
-        report = pipeline.build(
-            source,
-            out,
-            dry_run=dry_run,
-            locked=locked,
-            folder=folder,
-            now=now,
-            check_files=_checking(cache, hashes, jobs),
-            notes_of=memo.notes_of,
-            progress=progress,
-            strict=strict,
-        )
-        if report.written:
+        try:
+            report = pipeline.build(
+                source,
+                out,
+                dry_run=dry_run,
+                locked=locked,
+                folder=folder,
+                now=now,
+                check_files=_checking(cache, hashes, jobs),
+                notes_of=memo.notes_of,
+                progress=progress,
+                strict=strict,
+            )
+        except BaseException:
+            cache.discard()
+            memo.discard()
+            raise
+        if not report.written:
+            cache.discard()
+            memo.discard()
+        else:
             cache.save()
             memo.save()
             again = Hashes()  # the inputs as they are now, the lock just written among them
@@ -68,8 +76,8 @@ def check(source: Path, *, jobs: int | None = None, strict: bool = False) -> Che
     """pipeline.check, with the card files the cache knows not checked again (and the cache left as it is)."""
     with _collector_paused():
         hashes = Hashes()
-        cache = FileCache(source, hashes)
-        notes_of = NoteMemo(source, cache.keys).notes_of
+        cache = FileCache(source, hashes, writes=False)  # check writes nothing, not even here
+        notes_of = NoteMemo(source, cache.keys, writes=False).notes_of
         return pipeline.check(source, check_files=_checking(cache, hashes, jobs), notes_of=notes_of, strict=strict)
 
 

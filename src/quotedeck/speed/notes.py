@@ -19,7 +19,7 @@ import msgspec
 from quotedeck.model import NoteSpec
 from quotedeck.pipeline import CheckedFile, Numbering, notes_of_file
 from quotedeck.speed.encoding import decode_notes, encode
-from quotedeck.speed.storage import cache_folder, read_quietly, remove_quietly, write_quietly
+from quotedeck.speed.storage import Shelf, cache_folder
 
 _FORMAT = b"quotedeck notes entry 1\n"
 _MAX_ENTRY = 256 * 2**20
@@ -31,39 +31,33 @@ class NoteMemo:
 
     root: Path
     entry_keys: dict[Path, str]  # each card file's cache key, as the card file cache made it
-    used: set[str] = field(default_factory=set)
-    fresh: dict[str, bytes] = field(default_factory=dict)
+    writes: bool = True  # whether notes made anew are kept (`check` keeps nothing)
+    shelf: Shelf = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.shelf = Shelf(cache_folder(self.root, "notes"), _MAX_ENTRY, writes=self.writes)
 
     def notes_of(self, checked: CheckedFile, numbering: Numbering) -> list[NoteSpec]:
         """As pipeline.notes_of_file, from the memo when it has them."""
         key = self._key(checked, numbering)
         if key is None:
             return notes_of_file(checked, numbering)
-        self.used.add(key)
-        data = read_quietly(self._folder / key, _MAX_ENTRY)
+        data = self.shelf.read(key)
         if data is not None and data.startswith(_FORMAT):
             try:
                 return decode_notes(data[len(_FORMAT) :])
             except (msgspec.DecodeError, ValueError, TypeError):
                 pass  # no entry: made again below
         notes = notes_of_file(checked, numbering)
-        self.fresh[key] = encode(notes)
+        self.shelf.stage(key, _FORMAT + encode(notes))
         return notes
 
     def save(self) -> None:
         """Keep the notes made in this build; drop those no longer used."""
-        for key, encoded in self.fresh.items():
-            write_quietly(self._folder / key, _FORMAT + encoded)
-        try:
-            stale = [entry for entry in self._folder.iterdir() if entry.name not in self.used]
-        except OSError:
-            return
-        for entry in stale:
-            remove_quietly(entry)
+        self.shelf.save()
 
-    @property
-    def _folder(self) -> Path:
-        return cache_folder(self.root, "notes")
+    def discard(self) -> None:
+        self.shelf.discard()
 
     def _key(self, checked: CheckedFile, numbering: Numbering) -> str | None:
         entry = self.entry_keys.get(checked.path)

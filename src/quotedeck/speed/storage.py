@@ -6,6 +6,8 @@ import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
@@ -57,3 +59,51 @@ def remove_quietly(path: Path) -> None:
 
 def _no_follow(path: str, flags: int) -> int:
     return os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+
+
+@dataclass
+class Shelf:
+    """Entries of one kind for one card source folder, by key. What a build makes is written to a
+    scratch file at once (not held in memory), and put in place only when the build succeeds."""
+
+    folder: Path
+    max_bytes: int
+    writes: bool = True  # False: stage nothing, save nothing (a check)
+    used: set[str] = field(default_factory=set)
+    staged: dict[str, tuple[Path, Callable[[], bool]]] = field(default_factory=dict)
+
+    def read(self, key: str) -> bytes | None:
+        self.used.add(key)
+        return read_quietly(self.folder / key, self.max_bytes)
+
+    def stage(self, key: str, data: bytes, keep: Callable[[], bool] = lambda: True) -> None:
+        """`data` under `key`, kept at `save` if `keep` still says so then."""
+        self.used.add(key)
+        if not self.writes:
+            return
+        scratch = self.folder / f".{key}.new"
+        if write_quietly(scratch, data):
+            self.staged[key] = (scratch, keep)
+
+    def save(self) -> None:
+        """Put the staged entries in place, and drop every other file (older entries, scratch
+        files a killed build left)."""
+        if not self.writes:
+            return
+        for key, (scratch, keep) in self.staged.items():
+            if keep():
+                with contextlib.suppress(OSError):
+                    os.replace(scratch, self.folder / key)
+        self.staged.clear()
+        try:
+            stale = [entry for entry in self.folder.iterdir() if entry.name not in self.used]
+        except OSError:
+            return
+        for entry in stale:
+            remove_quietly(entry)
+
+    def discard(self) -> None:
+        """Drop what was staged (a build that failed)."""
+        for scratch, _keep in self.staged.values():
+            remove_quietly(scratch)
+        self.staged.clear()
