@@ -10,18 +10,17 @@ through `check_files`, the one step whose work grows with the deck.
 from __future__ import annotations
 
 import time
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.extract.formats import extract
-from quotedeck.lint.weak import asked_twice, lint_card
+from quotedeck.lint.weak import AskedTwice, lint_card
 from quotedeck.model import DeckInfo, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
-from quotedeck.notes.order import text_order
+from quotedeck.notes.order import position, text_order
 from quotedeck.output.build_lock import one_build_at_a_time
 from quotedeck.output.writing import write_outputs
 from quotedeck.problems import Location, Problem, Severity, error
@@ -98,24 +97,24 @@ def check_one_by_one(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFi
 
 @dataclass(frozen=True)
 class Numbering:
-    """What a card file's notes depend on besides its checked cards: the deck, the reading
-    order of the texts, and the cloze numbers the lock keeps."""
+    """What a card file's notes depend on besides its checked cards: the deck, and the cloze
+    numbers the lock keeps. (Their new-card positions, which the reading order of every
+    text decides, are set once every card file is checked.)"""
 
     deck_name: str
     deck_tags: tuple[str, ...]
-    order: Mapping[Path, int]  # each text's place in the reading order
     lock: Lock
 
 
 def notes_of_file(checked: CheckedFile, numbering: Numbering) -> list[NoteSpec]:
-    """The notes of a card file's checked cards (drafts are none): numbered, then made."""
+    """The notes of a card file's checked cards (drafts are none), in their order: numbered, then
+    made, each placed as if its text came first in the reading order (see placed_in_order)."""
     return [
         build_note(
             card,
             number_phrases(card.phrases, numbering.lock.numbers(card.card.id)),
             numbering.deck_name,
             numbering.deck_tags,
-            numbering.order[card.card.source.text_path],
         )
         for card in checked.verified
         if card.card.kind is not Kind.DRAFT
@@ -195,31 +194,47 @@ def check(
         problems.append(lock)
         lock = Lock()
     # With a broken deck.yaml the card files are still checked, so that every problem shows at once.
-    files: list[CheckedFile] = []
-    for checked in check_files(folder, deck.name if deck else ""):
-        files.append(checked)
+    # Each card file's notes are made as it comes, and its checked cards then let go: what the
+    # build keeps of every card is its note, where its quote is (for the reading order), and
+    # what the lint needs to tell two cards that ask the same.
+    numbering = Numbering(deck.name, deck.tags, lock) if deck else None
+    ids: list[tuple[str, Location]] = []
+    cited: list[tuple[Path, str, Location]] = []
+    placed: list[tuple[Path, int, int]] = []  # each note's text, its quote's offset, the text's length
+    drafts: list[VerifiedCard] = []
+    texts_read: dict[Path, str] = {}
+    asked = AskedTwice()
+    notes: list[NoteSpec] = []
+    failed = any(p.is_error for p in problems)
+    for done, checked in enumerate(check_files(folder, deck.name if deck else ""), start=1):
+        found = [*checked.parse_problems, *checked.verify_problems]
+        failed = failed or any(p.is_error for p in found)
+        problems += found
+        ids += checked.ids
+        texts_read.update(checked.texts)
+        for card in checked.verified:
+            source_ref = card.card.source
+            cited.append((source_ref.text_path, source_ref.title, source_ref.location))
+            if card.card.kind is Kind.DRAFT:
+                drafts.append(card)
+            else:
+                placed.append((source_ref.text_path, card.offset, card.text_length))
+                problems += asked.card(card)
+        if numbering is not None and not failed:  # a build that fails needs no notes
+            notes += notes_of(checked, numbering)
         if progress:
-            progress(len(files), len(folder.card_files))
-    problems += [p for f in files for p in f.parse_problems]
-    ids = [pair for f in files for pair in f.ids]
+            progress(done, len(folder.card_files))
     problems += check_cards(deck, ids, any(p.is_error for p in problems))
-    problems += [p for f in files for p in f.verify_problems]
     if deck is None or any(p.is_error for p in problems):
         raise SourceProblems(problems)
-    cited = ((v.card.source.text_path, v.card.source.title, v.card.source.location) for f in files for v in f.verified)
     order, order_problems = text_order(deck, folder.root, cited)
     problems += order_problems
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
-    problems += asked_twice(card for f in files for card in f.verified if card.card.kind is not Kind.DRAFT)
-    drafts = tuple(card for f in files for card in f.verified if card.card.kind is Kind.DRAFT)
-    texts_read = dict(pair for f in files for pair in f.texts)
-    numbering = Numbering(deck.name, deck.tags, order, lock)
-    notes: list[NoteSpec] = []
-    remaining = deque(files)
-    files.clear()  # each file's checked cards go once its notes are made: the two never all at once
-    while remaining:
-        notes += notes_of(remaining.popleft(), numbering)
+    notes = [
+        note._replace(due=position(order[text], offset, length))
+        for note, (text, offset, length) in zip(notes, placed, strict=True)
+    ]
     stamp = int(time.time()) if now is None else now
     the_plan = plan(notes, lock, deck.name, deck.location, stamp)
     if strict and (problems or the_plan.warnings or drafts):
@@ -232,7 +247,7 @@ def check(
         source_warnings=tuple(sorted(problems, key=Problem.sort_key)),
         lock_version=lock.version,
         texts=tuple(sorted(texts_read.items())),
-        drafts=drafts,
+        drafts=tuple(drafts),
     )
 
 

@@ -104,7 +104,7 @@ def test_a_100k_line_card_file_with_a_mistake_at_the_end(tmp_path: Path) -> None
     source = write_source(tmp_path, cards="".join(cards) + "  - term: x\n    defintion: y\n")
     with pytest.raises(SourceProblems) as raised:
         check(source)
-    assert [(p.location.line, p.message) for p in raised.value.problems] == [
+    assert [(p.location.line, p.message) for p in raised.value.problems if p.is_error] == [
         (100_005, "missing key `quote`"),  # `definition` is there, misspelt
         (100_006, "unknown key `defintion`"),
     ]

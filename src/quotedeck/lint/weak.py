@@ -8,7 +8,7 @@ warned of by verify/cards.py, which alone sees the text.)
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from rapidfuzz import fuzz
 
@@ -37,16 +37,20 @@ def lint_card(verified: VerifiedCard) -> list[Problem]:
     return found
 
 
-def asked_twice(cards: Iterable[VerifiedCard]) -> list[Problem]:
-    """Two cards hiding the same phrase of the same quote: the one rule that needs every card."""
-    found: list[Problem] = []
-    first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
-    for verified in cards:
+class AskedTwice:
+    """Two cards hiding the same phrase of the same quote: the one rule that needs every card.
+    It is told the cards one at a time, and keeps only what tells one card's question."""
+
+    def __init__(self) -> None:
+        self.first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
+
+    def card(self, verified: VerifiedCard) -> list[Problem]:
+        """The warnings this card gives, beside the cards told before it."""
+        found: list[Problem] = []
         card = verified.card
         quote = phrase_key(verified.shown)  # once a card: a quote is long, and most have one phrase
         for spans in verified.phrases:
-            pair = (quote, spans.key)
-            first = first_seen.setdefault(pair, (card.id, card.location))
+            first = self.first_seen.setdefault((quote, spans.key), (card.id, card.location))
             if first[0] != card.id:
                 where = first[1]
                 found.append(
@@ -57,7 +61,7 @@ def asked_twice(cards: Iterable[VerifiedCard]) -> list[Problem]:
                         "the two cards ask the same thing: remove one, or hide another phrase",
                     )
                 )
-    return found
+        return found
 
 
 def _long_quote(verified: VerifiedCard) -> list[Problem]:

@@ -73,6 +73,9 @@ class FileCache:
     def __post_init__(self) -> None:
         self.shelf = Shelf(cache_folder(self.root, "entries"), _MAX_ENTRY, writes=self.writes)
 
+    def has(self, key: str) -> bool:
+        return self.shelf.has(key)
+
     def get(self, key: str) -> CheckedFile | None:
         """The entry under `key`, if there is one and every text it was checked against is unchanged."""
         data = self.shelf.read(key)

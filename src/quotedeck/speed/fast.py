@@ -85,14 +85,21 @@ def _checking(cache: FileCache, hashes: Hashes, jobs: int | None) -> CheckFiles:
     def check_files(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFile]:
         keys = [entry_key(folder.root, path, deck_name, hashes(path)) for path in folder.card_files]
         cache.keys.update(zip(folder.card_files, keys, strict=True))
-        found = [cache.get(key) for key in keys]
-        missing = [folder.card_files[n] for n, result in enumerate(found) if result is None]
+        # Entries are only looked for here, and read one at a time as the build takes them:
+        # all of them read at once would be the build's peak of memory.
+        missing = [path for path, key in zip(folder.card_files, keys, strict=True) if not cache.has(key)]
         workers = worker_count(missing, jobs)
+        to_check, texts = set(missing), TextShelf()
         with _fresh(folder.root, missing, deck_name, workers) as fresh:
-            for number, result in enumerate(found):
+            for path, key in zip(folder.card_files, keys, strict=True):
+                result = None if path in to_check else cache.get(key)
                 if result is None:
-                    result, encoded = next(fresh)
-                    cache.add(keys[number], folder.card_files[number], encoded)
+                    if path in to_check:
+                        result, encoded = next(fresh)
+                    else:  # an entry that is damaged, or whose texts changed: checked here
+                        result = check_card_file(folder.root, path, deck_name, texts)
+                        encoded = encode(result)
+                    cache.add(key, path, encoded)
                 yield result
 
     return check_files

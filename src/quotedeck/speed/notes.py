@@ -2,9 +2,9 @@
 
 Making the notes of every card (numbering, escaping, GUIDs, digests) is the
 largest cost left in a build after one edit. A card file's notes depend on its
-checked cards (the cache entry's key names them), the deck's name and tags, the
-reading-order place of the texts it cites, and the numbers the lock keeps for
-its cards: the entry is kept under a key made of all of them, in the user's
+checked cards (the cache entry's key names them), the deck's name and tags, and
+the numbers the lock keeps for its cards (their places in the reading order are
+set afterwards, for every note): the entry is kept under a key made of all of them, in the user's
 cache folder, as typed data.
 """
 
@@ -63,7 +63,6 @@ class NoteMemo:
         entry = self.entry_keys.get(checked.path)
         if entry is None:
             return None
-        cited = sorted({card.card.source.text_path for card in checked.verified})
         numbers = [numbering.lock.numbers(card_id) for card_id, _ in checked.ids]
-        parts = (entry, numbering.deck_name, numbering.deck_tags, [numbering.order.get(t) for t in cited], numbers)
+        parts = (entry, numbering.deck_name, numbering.deck_tags, numbers)
         return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -72,6 +72,11 @@ class Shelf:
     used: set[str] = field(default_factory=set)
     staged: dict[str, tuple[Path, Callable[[], bool]]] = field(default_factory=dict)
 
+    def has(self, key: str) -> bool:
+        """Whether there is an entry under `key` (reading it says whether it is usable)."""
+        self.used.add(key)
+        return (self.folder / key).is_file()
+
     def read(self, key: str) -> bytes | None:
         self.used.add(key)
         return read_quietly(self.folder / key, self.max_bytes)
