@@ -114,11 +114,19 @@ def _read(path: Path) -> Stamp | None:
         fields = json.loads(data)
         if fields.pop("format") != _FORMAT:
             return None
+        paths: dict[str, Path] = {}  # one Path a file: a deck may have thousands of warnings in one
+
+        def place(where: str, line: int, column: int) -> Location:
+            path = paths.get(where)
+            if path is None:
+                path = paths[where] = Path(where)
+            return Location(path, line, column)
+
         warnings = [
-            Problem(Location(Path(where), line, column), message, hint, Severity(severity))
+            Problem(place(where, line, column), message, hint, Severity(severity))
             for where, line, column, message, hint, severity in fields.pop("warnings")
         ]
-        drafts = [Location(Path(where), line, column) for where, line, column in fields.pop("drafts")]
+        drafts = [place(where, line, column) for where, line, column in fields.pop("drafts")]
         stamp = Stamp(**fields, warnings=warnings, drafts=drafts)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
