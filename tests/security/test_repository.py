@@ -21,6 +21,7 @@ from quotedeck.speed.storage import cache_folder
 from tests.speed.test_cache import CARDS, TEXTS, edit
 from tests.speed.test_parallel import numbered_cards
 from tests.support.checking import run
+from tests.support.slow_build import slow_parallel_build
 from tests.support.sources import write_source
 
 T0 = 1_800_000_000
@@ -161,23 +162,7 @@ def _processes_with_parent(pid: int) -> list[int]:
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_workers_end_with_their_build(tmp_path: Path, how: signal.Signals) -> None:
     source = write_source(tmp_path, cards=numbered_cards(400), texts=TEXTS)
-    sitecustomize = tmp_path / "slow" / "sitecustomize.py"
-    sitecustomize.parent.mkdir()
-    sitecustomize.write_text(
-        "import time, quotedeck.speed.fast as f\n"
-        "decode = f.decode\n"
-        "def slow(data):\n"
-        "    time.sleep(0.05)\n"
-        "    return decode(data)\n"
-        "f.decode = slow\n"
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-m", "quotedeck", "build", "-j", "2", str(source)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(sitecustomize.parent), *sys.path])},
-    )
+    child = slow_parallel_build(source, tmp_path / "slow", 0.05)
     deadline = time.monotonic() + 30
     while not _processes_with_parent(child.pid) and time.monotonic() < deadline:
         time.sleep(0.05)

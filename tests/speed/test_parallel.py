@@ -4,8 +4,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from quotedeck.speed.fast import build, check
 from quotedeck.speed.storage import cache_folder
 from quotedeck.speed.workers import checked_in_workers, worker_count
 from tests.speed.test_cache import CARDS, TEXTS, cold_build_bytes, edit
+from tests.support.slow_build import slow_parallel_build
 from tests.support.sources import run, write_source
 
 T0 = 1_800_000_000
@@ -128,22 +127,10 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
 def test_ctrl_c_stops_a_parallel_build_with_the_build_message_only(tmp_path: Path) -> None:
     source = write_source(tmp_path, cards=numbered_cards(200), texts=TEXTS)
     # The build takes its workers' results slowly: they are done, and wait for more, when Ctrl-C comes.
-    sitecustomize = tmp_path / "slow" / "sitecustomize.py"
-    sitecustomize.parent.mkdir()
-    sitecustomize.write_text(
-        "import time, quotedeck.speed.fast as f\n"
-        "decode = f.decode\n"
-        "def slow(data):\n"
-        "    time.sleep(0.02)\n"
-        "    return decode(data)\n"
-        "f.decode = slow\n"
-    )
-    child = subprocess.Popen(
-        [sys.executable, "-m", "quotedeck", "build", "-j", "2", str(source)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(sitecustomize.parent), *sys.path])},
+    child = slow_parallel_build(
+        source,
+        tmp_path / "slow",
+        0.02,
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # a shell in the background ignores it
         process_group=0,
     )
