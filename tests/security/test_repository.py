@@ -185,3 +185,10 @@ def _state(pid: int) -> str:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "gone"
+
+
+def test_the_package_is_never_written_into_the_card_source_folder(source: Path) -> None:
+    code, out, err = run("build", str(source), "-o", str(source / "deck.apkg"))
+    assert (code, out) == (1, "")
+    assert "the package would be written into the card source folder" in err
+    assert not (source / "deck.apkg").exists() and not (source / "quotedeck.lock").exists()

@@ -13,6 +13,7 @@ from quotedeck.errors import OutputError
 from quotedeck.model import DeckInfo
 from quotedeck.output.atomic import links_on_the_way, publish, staged, sweep_temporaries, temporary_beside
 from quotedeck.output.package import write_package_into
+from quotedeck.sources.files import is_inside
 from quotedeck.state.changes import Plan
 
 PACKAGE_SUFFIX = ".apkg"
@@ -37,6 +38,12 @@ def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, rep
     when it changed. Nothing is written through a link inside `repository`. Returns the
     package's size."""
     check_output(output)
+    if is_inside(output, lock_path.parent):
+        raise OutputError(
+            output,
+            "the package would be written into the card source folder, where every file is a source",
+            "write it outside the folder (without -o it goes to build/ beside the folder)",
+        )
     for path in (output, lock_path):
         link = links_on_the_way(path, repository)
         if link is not None:
