@@ -4,7 +4,9 @@
 
 Every problem of a run is collected before anything is written. Returns data,
 or raises a QuotedeckError; never prints. The speed machinery (speed/) plugs in
-through `check_files`, the one step whose work grows with the deck.
+at the steps whose work grows with the deck: `check_files` (parse and verify
+the card files), `notes_of` (make a card file's notes) and `extract_text`
+(read a text's file).
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class CheckedFile:
     """One card file parsed and verified. It depends on nothing but the file, the deck's
-    name and tags, and the texts it cites (never on the lock), so it can be cached."""
+    name and the texts it cites (never on the lock), so it can be cached."""
 
     path: Path
     ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set (unique across files)
@@ -108,7 +110,8 @@ class Numbering:
 
 def notes_of_file(checked: CheckedFile, numbering: Numbering) -> list[NoteSpec]:
     """The notes of a card file's checked cards (drafts are none), in their order: numbered, then
-    made, each placed as if its text came first in the reading order (see placed_in_order)."""
+    made, each placed as if its text came first in the reading order (check() places them once
+    every text's place is known)."""
     return [
         build_note(
             card,

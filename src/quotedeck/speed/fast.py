@@ -97,7 +97,7 @@ def _checking(cache: FileCache, hashes: Hashes, jobs: int | None) -> CheckFiles:
                     if path in to_check:
                         result, encoded = next(fresh)
                     else:  # an entry that is damaged, or whose texts changed: checked here
-                        result = check_card_file(folder.root, path, deck_name, texts)
+                        result = check_card_file(folder.root, path, deck_name, texts, remembered_extract)
                         encoded = encode(result)
                     cache.add(key, path, encoded)
                 yield result
