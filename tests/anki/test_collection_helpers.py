@@ -1,4 +1,4 @@
-"""Prove tests/anki_collection.py against real Anki with tiny genanki packages.
+"""Prove tests/support/anki_collection.py against real Anki with tiny genanki packages.
 
 Each test documents one piece of Anki import behaviour that quotedeck relies
 on (re-importing a rebuilt deck must update notes without losing reviews).
