@@ -192,3 +192,16 @@ def test_the_package_is_never_written_into_the_card_source_folder(source: Path) 
     assert (code, out) == (1, "")
     assert "the package would be written into the card source folder" in err
     assert not (source / "deck.apkg").exists() and not (source / "quotedeck.lock").exists()
+
+
+def test_a_build_without_a_writable_cache_folder_still_builds(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cache, the stamp and the build lock live in the user's cache folder; none is needed."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    code, out, err = run("build", str(source))
+    assert code == 0 and "error" not in err  # the sample deck's lint warnings only
+    assert out.startswith("Wrote ")
+    assert run("build", str(source))[0] == 0
