@@ -1,5 +1,6 @@
 """ruff, mypy and the import contracts are part of the suite, so a lint failure is a red CI."""
 
+import ast
 import re
 import shutil
 import subprocess
@@ -58,3 +59,21 @@ def real_modules() -> set[str]:
 
 def test_the_readme_module_map_is_the_real_listing() -> None:
     assert listed_modules((ROOT / "README.md").read_text(encoding="utf-8")) == real_modules()
+
+
+def test_every_module_and_public_function_or_class_says_what_it_is() -> None:
+    """A newcomer enters by these: each has a docstring, each package says what it may import."""
+    missing = []
+    for path in sorted((ROOT / "src" / "quotedeck").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        name = path.relative_to(ROOT / "src").as_posix()
+        if not ast.get_docstring(tree):
+            missing.append(name)
+        missing += [
+            f"{name}:{node.lineno} {node.name}"
+            for node in tree.body
+            if isinstance(node, ast.FunctionDef | ast.ClassDef)
+            and not node.name.startswith("_")
+            and not ast.get_docstring(node)
+        ]
+    assert missing == []

@@ -1,3 +1,5 @@
+"""`python -m quotedeck`: the command line."""
+
 from quotedeck.cli import main
 
 main()

@@ -279,6 +279,7 @@ def _shown(path: Path) -> str:
 
 
 def format_problem(problem: Problem) -> str:
+    """A problem as one `path:line:col: severity: message` line, and its hint."""
     loc = problem.location
     line = f"{_shown(loc.path)}:{loc.line}:{loc.column}: {problem.severity.value}: {_one_line(problem.message)}"
     return f"{line}\n    hint: {_one_line(problem.hint)}" if problem.hint else line
@@ -342,6 +343,7 @@ def _some(ids: tuple[str, ...], shown: int = 8) -> str:
 
 
 def report_json(report: BuildReport) -> dict[str, object]:
+    """A build's report as JSON, for scripts."""
     changes = report.changes
     return {
         "output": str(report.output),
@@ -674,6 +676,7 @@ def status(collection: Path, source: Path, as_json: bool) -> None:
 
 
 def status_json(state: Status) -> dict[str, object]:
+    """`status` as JSON, for scripts."""
     return {
         "collection": str(state.collection),
         "deck": state.deck,

@@ -11,6 +11,8 @@ from quotedeck.problems import Location
 
 
 class Kind(Enum):
+    """What a card asks: a term, a question, or nothing yet (a draft)."""
+
     TERM = "term"
     QUESTION = "question"
     DRAFT = "draft"  # a quote waiting for its term or question: verified and counted, never a note

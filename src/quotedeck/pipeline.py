@@ -144,6 +144,8 @@ class Checked:
 
 @dataclass(frozen=True)
 class BuildReport:
+    """What a build did: the package, its notes and cards, and what changed."""
+
     output: Path
     notes: int
     cards: int

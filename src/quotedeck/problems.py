@@ -21,6 +21,8 @@ class Location(NamedTuple):
 
 
 class Severity(Enum):
+    """An error stops the build; a warning is worth a look."""
+
     ERROR = "error"
     WARNING = "warning"
 
@@ -44,8 +46,10 @@ class Problem:
 
 
 def error(location: Location, message: str, hint: str = "") -> Problem:
+    """A problem that stops the build."""
     return Problem(location, message, hint, Severity.ERROR)
 
 
 def warning(location: Location, message: str, hint: str = "") -> Problem:
+    """A problem worth a look, that does not stop the build."""
     return Problem(location, message, hint, Severity.WARNING)

@@ -21,6 +21,8 @@ from quotedeck.sources.reading import read_utf8
 
 @dataclass(frozen=True)
 class Highlight:
+    """One passage a reader marked, as a reading app exported it."""
+
     book: str
     author: str
     text: str
@@ -31,6 +33,8 @@ class Highlight:
 
 @dataclass(frozen=True)
 class Export:
+    """A reading app's export: its highlights, by book."""
+
     kind: str
     highlights: tuple[Highlight, ...]
 

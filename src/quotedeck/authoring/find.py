@@ -83,6 +83,7 @@ class Found:
 
 
 def query_words(query: str) -> list[str]:
+    """The words a query is searched by: lower case, as the index keeps them."""
     return [word.lower() for word in WORD.findall(normalize(query))]
 
 
@@ -102,6 +103,7 @@ def search(query: str, index: WordIndex, limit: int = 3) -> list[Found]:
 
 
 def search_all(query: str, indexes: list[WordIndex], limit: int = 3) -> list[Found]:
+    """The best passages for `query` across every text, best first."""
     results = [found for index in indexes for found in search(query, index, limit)]
     return sorted(results, key=lambda f: -f.similarity)[:limit]  # stable: text order among equals
 
@@ -259,6 +261,7 @@ def deck_texts(root: Path) -> list[Path]:
 
 
 def load_indexes(paths: list[Path]) -> tuple[list[WordIndex], list[Problem]]:
+    """The texts a deck's card files cite, each read and indexed once."""
     indexes, problems = [], []
     for path in paths:
         loaded = load_view(path)

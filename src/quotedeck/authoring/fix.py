@@ -61,6 +61,8 @@ class Fixed:
 
 @dataclass(frozen=True)
 class FileFix:
+    """What `fix` changes in one card file, with its bytes before and after."""
+
     path: Path
     before: bytes
     after: bytes
@@ -69,6 +71,8 @@ class FileFix:
 
 @dataclass(frozen=True)
 class FixReport:
+    """Every card file `fix` would change, and what it cannot fix."""
+
     files: tuple[FileFix, ...]  # the files that change
     problems: tuple[Problem, ...]  # files left as they were although something was to fix
 
@@ -87,11 +91,13 @@ def plan_fixes(root: Path) -> FixReport:
 
 
 def write_fixes(report: FixReport) -> None:
+    """Write each fixed card file whole, or not at all."""
     for file in report.files:
         write_atomically(file.path, file.after)
 
 
 def unified_diff(file: FileFix, shown: str) -> str:
+    """The change to one card file, as `diff -u` shows it."""
     before = file.before.decode("utf-8").removeprefix("\ufeff").splitlines()
     after = file.after.decode("utf-8").removeprefix("\ufeff").splitlines()
     return "".join(

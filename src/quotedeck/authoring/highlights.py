@@ -36,6 +36,8 @@ _ID_WORDS = 6
 
 @dataclass(frozen=True)
 class Placed:
+    """A highlight found in a deck's text: the passage it stands for."""
+
     highlight: Highlight
     text: Path
     start: int  # in the normalised text
@@ -47,6 +49,8 @@ class Placed:
 
 @dataclass(frozen=True)
 class Unplaced:
+    """A highlight found in no text, with the closest passage."""
+
     highlight: Highlight
     closest: str
     paragraph: int
@@ -56,6 +60,8 @@ class Unplaced:
 
 @dataclass(frozen=True)
 class DraftFile:
+    """A card file of drafts, and the drafts to add to it."""
+
     path: Path
     before: bytes | None  # None: a new file
     after: bytes
@@ -64,6 +70,8 @@ class DraftFile:
 
 @dataclass(frozen=True)
 class HighlightsReport:
+    """What `highlights` adds, skips as known, and could not place."""
+
     kind: str
     book: str
     highlights: int  # of the book chosen
@@ -115,6 +123,7 @@ def plan_highlights(export_path: Path, root: Path, book: str | None = None) -> H
 
 
 def write_highlights(report: HighlightsReport) -> None:
+    """Append each new draft to its text's drafts file, keeping every byte there."""
     for file in report.files:
         write_atomically(file.path, file.after)
 

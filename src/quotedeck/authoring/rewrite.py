@@ -26,6 +26,8 @@ _NOT_IN_BLOCKS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 
 @dataclass(frozen=True)
 class Edit:
+    """One replacement in a card file: a span of its text and what goes there."""
+
     start: int  # offsets in SourceFile.text
     end: int
     new: str

@@ -31,6 +31,7 @@ SCHEMAS = (DECK_SCHEMA, CARDS_SCHEMA)
 
 
 def schema_line(name: str) -> str:
+    """The modeline that points an editor at the JSON Schema of a card file or deck.yaml."""
     return f"# yaml-language-server: $schema={SCHEMA_FOLDER}/{name}\n"
 
 
@@ -40,6 +41,8 @@ def _schema(name: str) -> bytes:
 
 @dataclass(frozen=True)
 class NewDeck:
+    """The files `new` wrote."""
+
     folder: Path
     name: str
     written: tuple[Path, ...]  # deck.yaml, the text's copy, the card file
@@ -129,6 +132,7 @@ def _first_sentence(view: TextView, first_line: str) -> _Quote | None:
 
 
 def card_file_text(text_path: str, title: str, quote: _Quote) -> str:
+    """The first card file of a new deck: one card of the text's first sentence, and examples."""
     q, word = scalar(quote.text), scalar(quote.hidden)
     term, phrase = (scalar(other) for other in quote.others)
     return f"""\

@@ -19,6 +19,8 @@ from quotedeck.verify.texts import Extract, SourceText, assemble, load_shown
 
 @dataclass(frozen=True)
 class TextView:
+    """A text as quotes match it, and as its words appear, offset for offset."""
+
     text: SourceText
     shown: str  # `text.normalized` with the text's own quote marks
 

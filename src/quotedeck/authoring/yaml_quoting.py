@@ -32,6 +32,8 @@ _FLOW_INDICATORS = re.compile(r"[,\[\]{}]")
 
 
 def double_quoted(value: str) -> str:
+    """`text` as a double-quoted YAML scalar."""
+
     def escape(match: re.Match[str]) -> str:
         char = match.group()
         return _ESCAPES.get(char) or (f"\\x{ord(char):02X}" if ord(char) < 0x100 else f"\\u{ord(char):04X}")

@@ -18,6 +18,8 @@ LEECH_LAPSES = 8  # Anki's default leech threshold
 
 @dataclass(frozen=True)
 class CollectionCard:
+    """One card of a note in an Anki collection, with its review counts."""
+
     ordinal: int  # the cloze number
     deck: str  # the card's home deck (outside any filtered deck it sits in)
     reps: int
@@ -26,6 +28,8 @@ class CollectionCard:
 
 @dataclass(frozen=True)
 class CollectionNote:
+    """A note of quotedeck's notetypes in an Anki collection."""
+
     note_id: int
     card_id: str  # the note's Id field
     notetype: str

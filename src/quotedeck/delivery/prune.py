@@ -19,6 +19,8 @@ from quotedeck.state.lock import Lock
 
 @dataclass(frozen=True)
 class PruneReport:
+    """The notes `prune` deletes, or would delete."""
+
     collection: Path
     removed: tuple[Removed, ...]
     deleted: bool

@@ -17,12 +17,16 @@ from quotedeck.state.lock import read_lock
 
 @dataclass(frozen=True)
 class Removed:
+    """A note whose card left the sources, with its reviews."""
+
     card_id: str
     reviews: int  # the reviews its cards have had: what deleting it would lose
 
 
 @dataclass(frozen=True)
 class Leech:
+    """A card Anki marked a leech, or one lapsed often."""
+
     card_id: str
     ordinal: int
     lapses: int
@@ -30,12 +34,16 @@ class Leech:
 
 @dataclass(frozen=True)
 class Fork:
+    """A copy of a quotedeck notetype that Anki made when its fields changed."""
+
     name: str  # Anki's copy, such as `quotedeck term+`
     notes: int  # this deck's notes in it
 
 
 @dataclass(frozen=True)
 class Misplaced:
+    """A card in another deck than its card file says."""
+
     card_id: str
     ordinal: int
     deck: str  # where the card is
@@ -44,6 +52,8 @@ class Misplaced:
 
 @dataclass(frozen=True)
 class Status:
+    """What a collection holds against the sources and the lock."""
+
     collection: Path
     deck: str
     notes: int  # the deck's notes in the collection
@@ -65,6 +75,7 @@ def collection_status(collection: Path, checked: Checked) -> Status:
 
 
 def compare(collection: Path, deck: str, held: list[CollectionNote], checked: Checked) -> Status:
+    """What the collection holds against what the sources and the lock say."""
     planned = {stamped.note.card_id: stamped for stamped in checked.plan.notes}
     lock = read_lock(checked.folder.lock_file)
     locked = {} if isinstance(lock, Problem) else {card_id: n.mod for card_id, n in lock.notes.items()}

@@ -15,6 +15,7 @@ _PARSER = MarkdownIt("commonmark").enable("table")
 
 
 def markdown_paragraphs(text: str) -> Extracted:
+    """Markdown's paragraphs as a reader sees them, each under its nearest heading."""
     paragraphs: list[Paragraph] = []
     heading = ""
     in_heading = False

@@ -10,4 +10,5 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 
 
 def plain_paragraphs(text: str) -> Extracted:
+    """Plain text's paragraphs: they end at blank lines."""
     return Extracted("text", tuple(Paragraph(part) for part in _PARAGRAPH_BREAK.split(text) if part.strip()))

@@ -27,6 +27,7 @@ def note_digest(guid: str, kind: Kind, deck: str, fields: tuple[str, ...], tags:
 
 
 def citation(card: Card, place: str) -> str:
+    """The citation on the back of a card: author, title, and where the quote is."""
     source = card.source
     by = f"{source.author}, " if source.author else ""
     return f"{by}“{source.title}”, {place}"

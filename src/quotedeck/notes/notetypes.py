@@ -14,6 +14,8 @@ TEMPLATE_NAME = "Cloze"
 
 @dataclass(frozen=True)
 class Notetype:
+    """One of the two notetypes: fixed id, name, fields and templates."""
+
     kind: Kind
     id: int
     name: str
@@ -41,6 +43,7 @@ QUESTION_FIELDS = ("Id", "Question", "Quote", "Answer", "Source", "Extra", "Spar
 
 
 def notetype_for(kind: Kind) -> Notetype:
+    """The notetype of a kind of card."""
     css = _template("card.css")
     if kind is Kind.TERM:
         return Notetype(

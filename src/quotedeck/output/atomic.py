@@ -46,6 +46,7 @@ def publish(temporary: Path, target: Path) -> None:
 
 
 def write_atomically(target: Path, data: bytes) -> None:
+    """Write `target` whole, or leave it as it was."""
     with temporary_beside(target, ".tmp") as temporary:
         temporary.write_bytes(data)
         publish(temporary, target)
@@ -57,6 +58,8 @@ Writer = Callable[[Callable[[bytes], object]], None]
 
 @dataclass(frozen=True)
 class Staged:
+    """A file written beside its target, and how to put it in place."""
+
     digest: str  # the SHA-256 of what was written
     put: Callable[[], None] | None  # renames it over the target; None when it is what the target holds
 

@@ -47,6 +47,8 @@ ANKIDROID_HTML_CLASSES = "mobile android linux js"
 
 @dataclass(frozen=True)
 class PreviewReport:
+    """What the preview page shows."""
+
     output: Path
     notes: int
     cards: int

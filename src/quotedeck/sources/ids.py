@@ -23,4 +23,5 @@ def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
 
 
 def is_valid_id(card_id: str) -> bool:
+    """Whether a curator's `id:` can be a card's id."""
     return len(card_id) <= MAX_ID_LENGTH and ID_PATTERN.fullmatch(card_id) is not None

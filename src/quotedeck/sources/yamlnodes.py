@@ -77,6 +77,7 @@ class _Position(Protocol):
 
 
 def node_location(path: Path, node: Node) -> Location:
+    """Where a YAML node starts, as a Location."""
     return _at(path, node.start_mark)
 
 

@@ -27,6 +27,7 @@ _ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_path)
 
 
 def encode(records: CheckedFile | list[NoteSpec]) -> bytes:
+    """Records as MessagePack bytes."""
     return _ENCODER.encode(records)
 
 

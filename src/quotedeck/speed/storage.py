@@ -53,6 +53,7 @@ def write_quietly(path: Path, data: bytes) -> bool:
 
 
 def remove_quietly(path: Path) -> None:
+    """Remove a file of ours, if it is there."""
     with contextlib.suppress(OSError):
         path.unlink()
 

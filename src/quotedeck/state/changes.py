@@ -24,6 +24,8 @@ RENAME_SIMILARITY = 80
 
 
 class StampedNote(NamedTuple):  # a named tuple, as NoteSpec: one a note
+    """A note with the modification time Anki will see, and its retired phrases."""
+
     note: NoteSpec
     mod: int
     retired: dict[str, int] = NO_RETIRED  # phrase key -> its old cloze number
@@ -46,12 +48,16 @@ class StampedNote(NamedTuple):  # a named tuple, as NoteSpec: one a note
 
 @dataclass(frozen=True)
 class StampedNotetype:
+    """A notetype with the modification time Anki will see."""
+
     notetype: Notetype
     mod: int
 
 
 @dataclass(frozen=True)
 class RemovedCloze:
+    """A phrase gone from a card: its Anki card is left empty."""
+
     card_id: str
     guid: str
     phrase: str
@@ -60,6 +66,8 @@ class RemovedCloze:
 
 @dataclass(frozen=True)
 class ChangeReport:
+    """What changed since the lock, card by card."""
+
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()
     unchanged: tuple[str, ...] = ()
@@ -74,6 +82,8 @@ class ChangeReport:
 
 @dataclass(frozen=True)
 class Plan:
+    """The notes and notetypes to write, stamped, and what changed."""
+
     notes: tuple[StampedNote, ...]
     notetypes: tuple[StampedNotetype, ...]
     deck: str
@@ -99,6 +109,7 @@ class Plan:
 
 
 def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Location, now: int) -> Plan:
+    """Stamp each note against the lock, and say what changed since it."""
     old = lock.notes if lock.deck in ("", deck_name) else {}
     stamped: list[StampedNote] = []
     seen: set[str] = set()

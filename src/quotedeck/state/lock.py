@@ -51,6 +51,8 @@ class LockedNote(NamedTuple):
 
 @dataclass(frozen=True)
 class LockedNotetype:
+    """What the lock keeps of a notetype: its id, digest and modification time."""
+
     id: int
     digest: str
     mod: int
@@ -58,6 +60,8 @@ class LockedNotetype:
 
 @dataclass(frozen=True)
 class Lock:
+    """quotedeck.lock: what the last build exported, by card id."""
+
     deck: str = ""
     notes: dict[str, LockedNote] = field(default_factory=dict)
     notetypes: dict[str, LockedNotetype] = field(default_factory=dict)

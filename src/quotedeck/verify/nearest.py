@@ -42,6 +42,7 @@ class Nearest:
 
 
 def closest_passage(needle: str, text: SourceText) -> Nearest:
+    """The passage of `text` most like `needle`, found in bounded time."""
     haystack = text.normalized
     compared_at = 0
     if len(needle) > _LONGEST:

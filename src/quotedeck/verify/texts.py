@@ -30,6 +30,7 @@ _PIECE = 1 << 20
 
 
 def collapse_whitespace(text: str) -> str:
+    """Any run of whitespace made one space, and the ends stripped."""
     if len(text) <= _PIECE:  # str.split() splits at exactly the characters `\s` matches
         return " ".join(text.split())
     pieces = []
