@@ -664,6 +664,12 @@ def status(collection: Path, source: Path, as_json: bool) -> None:
             f"`quotedeck build --into {_command_path(collection)} --merge-notetypes` "
             "(File > Import with `Merge note types` ticked does the same)"
         )
+    for added in state.added_fields:
+        lines.append(
+            f"  fields added in Anki: `{added.notetype}` has {', '.join(f'`{name}`' for name in added.fields)}; "
+            "every import without merging copies the notetype: delete the fields in Anki (Tools > Manage Note "
+            "Types > Fields), or build with --merge-notetypes each time"
+        )
     for card in state.misplaced:
         lines.append(
             f"  in another deck: {card.card_id} c{card.ordinal} is in `{card.deck}`, the source says `{card.expected}`"
@@ -687,6 +693,7 @@ def status_json(state: Status) -> dict[str, object]:
         "missing": list(state.missing),
         "leeches": [{"id": x.card_id, "cloze": x.ordinal, "lapses": x.lapses} for x in state.leeches],
         "forks": [{"notetype": f.name, "notes": f.notes} for f in state.forks],
+        "added_fields": [{"notetype": a.notetype, "fields": list(a.fields)} for a in state.added_fields],
         "misplaced": [
             {"id": m.card_id, "cloze": m.ordinal, "deck": m.deck, "expected": m.expected} for m in state.misplaced
         ],

@@ -155,6 +155,8 @@ def test_status_tells_what_the_collection_holds(deck: Path) -> None:
         "  leech: light-gives c2 (8 lapses; worth rewriting)",
         "  forked notetype: `quotedeck term+` holds 1 note; to repair, `quotedeck build --into profile "
         "--merge-notetypes` (File > Import with `Merge note types` ticked does the same)",
+        "  fields added in Anki: `quotedeck term` has `Mine`; every import without merging copies the notetype: "
+        "delete the fields in Anki (Tools > Manage Note Types > Fields), or build with --merge-notetypes each time",
         "  (`quotedeck prune profile` deletes the removed notes)",
     ]
     assert (deck / "profile" / "collection.anki2").read_bytes() == before
@@ -170,6 +172,7 @@ def test_status_tells_what_the_collection_holds(deck: Path) -> None:
         "missing": [],
         "leeches": [{"id": "light-gives", "cloze": 2, "lapses": 8}],
         "forks": [{"notetype": "quotedeck term+", "notes": 1}],
+        "added_fields": [{"notetype": "quotedeck term", "fields": ["Mine"]}],
         "misplaced": [],
     }
 
@@ -259,7 +262,14 @@ def test_merge_notetypes_repairs_a_notetype_forked_in_anki(deck: Path) -> None:
         assert by_id["a-point"]["Definition"] == "What the heart holds."
         assert by_id["the-innermost-point"]["Mine"] == "my own note"  # what was added in Anki is kept
     code, out, _ = run("status", "profile")
-    assert (code, out.splitlines()[1:]) == (0, ["  everything is as the sources say"])
+    assert (code, out.splitlines()[1:]) == (
+        0,
+        [
+            "  fields added in Anki: `quotedeck term` has `Mine`; every import without merging copies the "
+            "notetype: delete the fields in Anki (Tools > Manage Note Types > Fields), or build with "
+            "--merge-notetypes each time"
+        ],
+    )
     # While the field added in Anki is there, an import without merging forks again.
     edit(deck, "in the text itself.", "in the text, once more.")
     assert run("build", "--into", "profile")[1].splitlines()[-1].startswith("  3 not updated: ")

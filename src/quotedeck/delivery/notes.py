@@ -48,6 +48,24 @@ def is_quotedeck_notetype(name: str) -> bool:
     return name.rstrip("+") in NOTETYPE_NAMES
 
 
+def added_fields(col: Collection) -> dict[str, tuple[str, ...]]:
+    """quotedeck's notetypes (and copies) in the collection that have fields quotedeck does not
+    write, by name: while such a field is there, every import without merging makes a copy."""
+    from anki.models import NotetypeId
+
+    ours = {notetype.name: notetype.fields for notetype in NOTETYPES.values()}
+    found = {}
+    for entry in col.models.all_names_and_ids():
+        if not is_quotedeck_notetype(entry.name):
+            continue
+        notetype = col.models.get(NotetypeId(entry.id))
+        names = tuple(field["name"] for field in notetype["flds"]) if notetype else ()
+        extra = tuple(name for name in names if name not in ours[entry.name.rstrip("+")])
+        if extra:
+            found[entry.name] = extra
+    return found
+
+
 def deck_notes(col: Collection, deck_name: str) -> list[CollectionNote]:
     """The notes of deck `deck_name` in the collection, in card id order."""
     from anki.models import NotetypeId

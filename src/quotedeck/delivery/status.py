@@ -5,11 +5,11 @@ Read from a copy of the collection: nothing in it changes, even while Anki has i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quotedeck.delivery.collection import read_only_copy
-from quotedeck.delivery.notes import LEECH_LAPSES, NOTETYPE_NAMES, CollectionNote, deck_notes
+from quotedeck.delivery.notes import LEECH_LAPSES, NOTETYPE_NAMES, CollectionNote, added_fields, deck_notes
 from quotedeck.pipeline import Checked
 from quotedeck.problems import Problem
 from quotedeck.state.lock import read_lock
@@ -41,6 +41,14 @@ class Fork:
 
 
 @dataclass(frozen=True)
+class AddedFields:
+    """Fields added in Anki to a quotedeck notetype: each import without merging copies it."""
+
+    notetype: str
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Misplaced:
     """A card in another deck than its card file says."""
 
@@ -64,6 +72,7 @@ class Status:
     leeches: tuple[Leech, ...]
     forks: tuple[Fork, ...]
     misplaced: tuple[Misplaced, ...]
+    added_fields: tuple[AddedFields, ...] = ()
 
 
 def collection_status(collection: Path, checked: Checked) -> Status:
@@ -71,7 +80,9 @@ def collection_status(collection: Path, checked: Checked) -> Status:
     deck = checked.deck.name
     with read_only_copy(collection) as col:
         held = deck_notes(col, deck)
-    return compare(collection, deck, held, checked)
+        added = added_fields(col)
+    status = compare(collection, deck, held, checked)
+    return replace(status, added_fields=tuple(AddedFields(name, fields) for name, fields in sorted(added.items())))
 
 
 def compare(collection: Path, deck: str, held: list[CollectionNote], checked: Checked) -> Status:
