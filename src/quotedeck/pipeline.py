@@ -5,8 +5,7 @@
 Every problem of a run is collected before anything is written. Returns data,
 or raises a QuotedeckError; never prints. The speed machinery (speed/) plugs in
 at the steps whose work grows with the deck: `check_files` (parse and verify
-the card files), `notes_of` (make a card file's notes) and `extract_text`
-(read a text's file).
+each card file and make its notes) and `extract_text` (read a text's file).
 """
 
 from __future__ import annotations
@@ -15,10 +14,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from quotedeck.errors import LockOutdated, SourceProblems
 from quotedeck.extract.formats import extract
-from quotedeck.lint.weak import AskedTwice, lint_card
+from quotedeck.lint.weak import AskedTwice, Asks, asks, lint_card
 from quotedeck.model import DeckInfo, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
@@ -86,17 +86,6 @@ def card_file_inputs(root: Path, path: Path, deck_name: str) -> tuple[str, ...]:
     return (str(root.resolve()), str(root), str(path), deck_name)
 
 
-# Checks a folder's card files for a deck of this name, giving one CheckedFile a card file, in order.
-CheckFiles = Callable[[SourceFolder, str], Iterator[CheckedFile]]
-
-
-def check_one_by_one(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFile]:
-    """Every card file, in order, in this process."""
-    texts = TextShelf()
-    for path in folder.card_files:
-        yield check_card_file(folder.root, path, deck_name, texts)
-
-
 @dataclass(frozen=True)
 class Numbering:
     """What a card file's notes depend on besides its checked cards: the deck, and the cloze
@@ -124,8 +113,71 @@ def notes_of_file(checked: CheckedFile, numbering: Numbering) -> list[NoteSpec]:
     ]
 
 
-# Makes a card file's notes; speed/ passes one that remembers them.
-NotesOf = Callable[[CheckedFile, Numbering], list[NoteSpec]]
+@dataclass(frozen=True)
+class FileSummary:
+    """What a build keeps of a checked card file besides its notes; like CheckedFile, it
+    depends on nothing but the file, the deck's name and the texts it cites."""
+
+    path: Path
+    ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set
+    problems: tuple[Problem, ...]
+    texts: tuple[tuple[Path, str], ...]  # the texts and media cited, with the digest of what was read
+    cited: tuple[tuple[Path, str, Location], ...]  # each text the cards cite, first: its title, where it is named
+    placed: tuple[tuple[Path, int, int], ...]  # each note's text, its quote's offset, the text's length
+    asks: tuple[Asks, ...]  # each note's card, as the lint compares cards
+    drafts: tuple[VerifiedCard, ...]  # quotes waiting for a term or question: verified, not notes
+
+
+def summarize(checked: CheckedFile) -> FileSummary:
+    """What the build keeps of `checked` once its notes are made: the cards themselves can go."""
+    notes = [card for card in checked.verified if card.card.kind is not Kind.DRAFT]
+    cited: dict[Path, tuple[Path, str, Location]] = {}
+    for card in checked.verified:
+        source = card.card.source
+        cited.setdefault(source.text_path, (source.text_path, source.title, source.location))
+    return FileSummary(
+        path=checked.path,
+        ids=checked.ids,
+        problems=checked.parse_problems + checked.verify_problems,
+        texts=checked.texts,
+        cited=tuple(cited.values()),
+        placed=tuple((card.card.source.text_path, card.offset, card.text_length) for card in notes),
+        asks=tuple(asks(card) for card in notes),
+        drafts=tuple(card for card in checked.verified if card.card.kind is Kind.DRAFT),
+    )
+
+
+class NotedFile(NamedTuple):
+    """A card file checked, and its notes made (none when the deck has no name to number them by)."""
+
+    summary: FileSummary
+    notes: list[NoteSpec]
+
+
+def check_and_note(
+    root: Path,
+    path: Path,
+    deck_name: str,
+    numbering: Numbering | None,
+    texts: dict[Path, SourceText],
+    extract_text: Extract = extract,
+) -> tuple[CheckedFile, NotedFile]:
+    """Check one card file, then make its notes; the CheckedFile is what they were made from."""
+    checked = check_card_file(root, path, deck_name, texts, extract_text)
+    notes = notes_of_file(checked, numbering) if numbering is not None else []
+    return checked, NotedFile(summarize(checked), notes)
+
+
+# Checks a folder's card files for a deck of this name and makes their notes (when the Numbering is
+# there), giving one NotedFile a card file, in order.
+CheckFiles = Callable[[SourceFolder, str, Numbering | None], Iterator[NotedFile]]
+
+
+def check_one_by_one(folder: SourceFolder, deck_name: str, numbering: Numbering | None) -> Iterator[NotedFile]:
+    """Every card file, in order, in this process."""
+    texts = TextShelf()
+    for path in folder.card_files:
+        yield check_and_note(folder.root, path, deck_name, numbering, texts)[1]
 
 
 @dataclass(frozen=True)
@@ -179,7 +231,6 @@ def check(
     folder: SourceFolder | None = None,
     now: int | None = None,
     check_files: CheckFiles = check_one_by_one,
-    notes_of: NotesOf = notes_of_file,
     progress: Progress | None = None,
     strict: bool = False,
 ) -> Checked:
@@ -200,8 +251,7 @@ def check(
         lock = Lock()
     # With a broken deck.yaml the card files are still checked, so that every problem shows at once.
     # Each card file's notes are made as it comes, and its checked cards then let go: what the
-    # build keeps of every card is its note, where its quote is (for the reading order), and
-    # what the lint needs to tell two cards that ask the same.
+    # build keeps of every card is its note and the file's summary.
     numbering = Numbering(deck.name, deck.tags, lock) if deck else None
     ids: list[tuple[str, Location]] = []
     cited: list[tuple[Path, str, Location]] = []
@@ -210,23 +260,16 @@ def check(
     texts_read: dict[Path, str] = {}
     asked = AskedTwice()
     notes: list[NoteSpec] = []
-    failed = any(p.is_error for p in problems)
-    for done, checked in enumerate(check_files(folder, deck.name if deck else ""), start=1):
-        found = [*checked.parse_problems, *checked.verify_problems]
-        failed = failed or any(p.is_error for p in found)
-        problems += found
-        ids += checked.ids
-        texts_read.update(checked.texts)
-        for card in checked.verified:
-            source_ref = card.card.source
-            cited.append((source_ref.text_path, source_ref.title, source_ref.location))
-            if card.card.kind is Kind.DRAFT:
-                drafts.append(card)
-            else:
-                placed.append((source_ref.text_path, card.offset, card.text_length))
-                problems += asked.card(card)
-        if numbering is not None and not failed:  # a build that fails needs no notes
-            notes += notes_of(checked, numbering)
+    for done, (summary, file_notes) in enumerate(check_files(folder, deck.name if deck else "", numbering), start=1):
+        problems += summary.problems
+        ids += summary.ids
+        texts_read.update(summary.texts)
+        cited += summary.cited
+        placed += summary.placed
+        drafts += summary.drafts
+        for card in summary.asks:
+            problems += asked.card(card)
+        notes += file_notes
         if progress:
             progress(done, len(folder.card_files))
     problems += check_cards(deck, ids, any(p.is_error for p in problems))
@@ -279,7 +322,6 @@ def build(
     folder: SourceFolder | None = None,
     now: int | None = None,
     check_files: CheckFiles = check_one_by_one,
-    notes_of: NotesOf = notes_of_file,
     progress: Progress | None = None,
     strict: bool = False,
 ) -> BuildReport:
@@ -293,7 +335,6 @@ def build(
             folder=folder,
             now=now,
             check_files=check_files,
-            notes_of=notes_of,
             progress=progress,
             strict=strict,
         )
@@ -308,14 +349,11 @@ def _build(
     folder: SourceFolder | None,
     now: int | None,
     check_files: CheckFiles,
-    notes_of: NotesOf,
     progress: Progress | None,
     strict: bool,
 ) -> BuildReport:
     steps = (lambda done, total: progress(done, total + 1)) if progress else None  # the last step: writing
-    checked = check(
-        source, folder=folder, now=now, check_files=check_files, notes_of=notes_of, progress=steps, strict=strict
-    )
+    checked = check(source, folder=folder, now=now, check_files=check_files, progress=steps, strict=strict)
     the_plan = checked.plan
     output = out or default_output(source, checked.deck.name)
     if locked and the_plan.report.has_changes:

@@ -7,6 +7,7 @@ import pickle
 import shutil
 from pathlib import Path
 
+import msgspec
 import pytest
 from click.testing import CliRunner
 
@@ -15,8 +16,8 @@ import quotedeck.speed.fast
 from quotedeck import pipeline
 from quotedeck.cli import main
 from quotedeck.errors import SourceProblems
-from quotedeck.pipeline import CheckedFile, check_card_file
-from quotedeck.speed.encoding import decode, encode
+from quotedeck.pipeline import CheckedFile, NotedFile, check_and_note, check_card_file, summarize
+from quotedeck.speed.encoding import decode_checked, decode_summary, encode_entry
 from quotedeck.speed.fast import build, check
 from quotedeck.speed.storage import cache_folder
 from tests.support.sources import write_source
@@ -73,11 +74,11 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The card files a build parses and verifies, by name."""
     seen: list[str] = []
 
-    def counting(root: Path, path: Path, *args: object) -> CheckedFile:
+    def counting(root: Path, path: Path, *args: object) -> tuple[CheckedFile, NotedFile]:
         seen.append(path.name)
-        return check_card_file(root, path, *args)  # type: ignore[arg-type]
+        return check_and_note(root, path, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.speed.fast, "check_card_file", counting)
+    monkeypatch.setattr(quotedeck.speed.workers, "check_and_note", counting)
     return seen
 
 
@@ -163,7 +164,7 @@ def test_up_to_date_reports_what_a_full_build_reports(source: Path) -> None:
         lambda data: b"not a pickle at all",
         lambda data: pickle.dumps(("some key", "some value")),  # a pickle, but not ours
         lambda data: data[: data.index(b"\n") + 1] + pickle.dumps("x"),  # our header, then a pickle
-        lambda data: data.replace(b"entry 3", b"entry 2"),  # another format
+        lambda data: data.replace(b"entry 4", b"entry 3"),  # another format
     ],
     ids=["empty", "truncated", "garbage", "foreign", "wrong-content", "old-format"],
 )
@@ -281,13 +282,13 @@ def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
 
 
 def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def saved_while_read(root: Path, path: Path, *args: object) -> CheckedFile:
-        result = check_card_file(root, path, *args)  # type: ignore[arg-type]
+    def saved_while_read(root: Path, path: Path, *args: object) -> tuple[CheckedFile, NotedFile]:
+        result = check_and_note(root, path, *args)  # type: ignore[arg-type]
         if path.name == "b.yaml":
             edit(path, "The place in the heart", "The place deep in the heart")
         return result
 
-    monkeypatch.setattr(quotedeck.speed.fast, "check_card_file", saved_while_read)
+    monkeypatch.setattr(quotedeck.speed.workers, "check_and_note", saved_while_read)
     first = build(source, now=T0)
     assert first.written
     assert stamps(source) == []
@@ -299,12 +300,33 @@ def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, m
     assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
 
 
+def test_an_entry_whose_cards_do_not_decode_is_checked_again(source: Path, reads: list[str]) -> None:
+    """Notes made anew from a cached entry (the deck's tags changed) need its cards: an entry
+    whose summary decodes but whose cards do not is checked again, not a traceback."""
+    build(source, now=T0)
+    for entry in cache_entries(source):
+        if entry.is_file():
+            data = entry.read_bytes()
+            header = data[: data.index(b"\n") + 1]
+            summary, _cards = decode_summary(data[len(header) :])
+            entry.write_bytes(header + msgspec.msgpack.encode((summary, 42), enc_hook=str))
+    for stamp in stamps(source):
+        stamp.unlink()
+    edit(source / "deck.yaml", "tags: [test-deck]", "tags: [test-deck, heart]")
+    reads.clear()
+    report = build(source, now=T0 + DAY)
+    assert reads == ["a.yaml", "b.yaml", "c.yaml"]
+    assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
+
+
 def test_a_card_file_result_decodes_to_the_same_records(source: Path) -> None:
     """Results travel from workers and sit in the cache encoded: decoded, they are the same
     cards and places again, of the same types (a plain tuple would compare equal to a named one)."""
     result = check_card_file(source, source / "a.yaml", "Test Deck", {})
     assert len(result.verified) == 2
-    again = decode(encode(result))
+    summary, cards = decode_summary(encode_entry(result, summarize(result)))
+    assert summary == summarize(result)
+    again = decode_checked(cards)
     assert again == result
     assert [type(card).__name__ for card in again.verified] == ["VerifiedCard", "VerifiedCard"]
     assert {type(card.card.location).__name__ for card in again.verified} == {"Location"}

@@ -14,7 +14,7 @@ import quotedeck.speed.workers
 from quotedeck import pipeline
 from quotedeck.errors import SourceProblems
 from quotedeck.sources.files import list_sources
-from quotedeck.speed.encoding import decode
+from quotedeck.speed.encoding import decode_summary
 from quotedeck.speed.fast import build, check
 from quotedeck.speed.storage import cache_folder
 from quotedeck.speed.workers import checked_in_workers, worker_count
@@ -70,10 +70,10 @@ def test_workers_report_the_same_problems(tmp_path: Path) -> None:
 def test_what_workers_cache_serves_the_next_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     source = write_source(tmp_path, cards=CARDS, texts=TEXTS)
     checked: list[str] = []  # by this process: the workers append to their own copies
-    check_file = pipeline.check_card_file
+    check_file = pipeline.check_and_note
     monkeypatch.setattr(
-        quotedeck.speed.fast,
-        "check_card_file",
+        quotedeck.speed.workers,
+        "check_and_note",
         lambda root, path, *rest: checked.append(path.name) or check_file(root, path, *rest),
     )
     build(source, now=T0, jobs=2)
@@ -106,7 +106,7 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
     """Ctrl-C or an error while workers check files: the build stops now, not after the last file."""
     source = write_source(tmp_path, cards=numbered_cards(24), texts=TEXTS)
     log = tmp_path / "checked.log"
-    check_file = pipeline.check_card_file
+    check_file = pipeline.check_and_note
 
     def slow(root: Path, path: Path, *rest: object) -> object:
         with log.open("a") as handle:  # the workers' appends are whole lines
@@ -114,11 +114,11 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
         time.sleep(0.2)
         return check_file(root, path, *rest)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(quotedeck.speed.workers, "check_card_file", slow)
+    monkeypatch.setattr(quotedeck.speed.workers, "check_and_note", slow)
     paths = list(list_sources(source).card_files)
-    with checked_in_workers(source, paths, "Test Deck", 2) as results:
+    with checked_in_workers(source, paths, "Test Deck", None, 2) as results:
         assert results is not None
-        assert decode(next(results)).ids[0][0] == "card-0"
+        assert decode_summary(next(results)[0])[0].ids[0][0] == "card-0"
         # leaving the block, as an exception in the build does
     checked = log.read_text().split()
     assert len(checked) < len(paths) // 2, checked

@@ -16,11 +16,11 @@ def slow_parallel_build(source: Path, folder: Path, pause: float, **popen: Any) 
     folder.mkdir(parents=True)
     sitecustomize.write_text(
         "import time, quotedeck.speed.fast as f\n"
-        "decode = f.decode\n"
+        "decode = f.decode_notes\n"
         "def slow(data):\n"
         f"    time.sleep({pause})\n"
         "    return decode(data)\n"
-        "f.decode = slow\n"
+        "f.decode_notes = slow\n"
     )
     return subprocess.Popen(
         [sys.executable, "-m", "quotedeck", "build", "-j", "2", str(source)],

@@ -9,6 +9,7 @@ warned of by verify/cards.py, which alone sees the text.)
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
@@ -37,6 +38,22 @@ def lint_card(verified: VerifiedCard) -> list[Problem]:
     return found
 
 
+class Asks(NamedTuple):
+    """What a card asks, as AskedTwice compares cards: its quote, and each phrase it hides."""
+
+    card_id: str
+    location: Location
+    quote: str  # the quote as phrase_key folds it
+    phrases: tuple[tuple[str, str, Location], ...]  # each hidden phrase's key, its text, where it is
+
+
+def asks(verified: VerifiedCard) -> Asks:
+    """What `verified` asks: all AskedTwice keeps of a card, so that a build can let the card go."""
+    card = verified.card
+    phrases = tuple((spans.key, spans.phrase.text, spans.phrase.location) for spans in verified.phrases)
+    return Asks(card.id, card.location, phrase_key(verified.shown), phrases)
+
+
 class AskedTwice:
     """Two cards hiding the same phrase of the same quote: the one rule that needs every card.
     It is told the cards one at a time, and keeps only what tells one card's question."""
@@ -44,19 +61,17 @@ class AskedTwice:
     def __init__(self) -> None:
         self.first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
 
-    def card(self, verified: VerifiedCard) -> list[Problem]:
+    def card(self, card: Asks) -> list[Problem]:
         """The warnings this card gives, beside the cards told before it."""
         found: list[Problem] = []
-        card = verified.card
-        quote = phrase_key(verified.shown)  # once a card: a quote is long, and most have one phrase
-        for spans in verified.phrases:
-            first = self.first_seen.setdefault((quote, spans.key), (card.id, card.location))
-            if first[0] != card.id:
+        for key, text, location in card.phrases:
+            first = self.first_seen.setdefault((card.quote, key), (card.card_id, card.location))
+            if first[0] != card.card_id:
                 where = first[1]
                 found.append(
                     warning(
-                        spans.phrase.location,
-                        f"card `{card.id}` hides `{spans.phrase.text}` in the same quote as card `{first[0]}` "
+                        location,
+                        f"card `{card.card_id}` hides `{text}` in the same quote as card `{first[0]}` "
                         f"({where.path.name}:{where.line})",
                         "the two cards ask the same thing: remove one, or hide another phrase",
                     )

@@ -1,6 +1,7 @@
 """Card files whose inputs are unchanged are not checked again.
 
-An entry holds what pipeline.check_card_file gave for one card file, under a
+An entry holds what pipeline.check_card_file gave for one card file, and its
+summary (encoding.encode_entry), under a
 key made of everything that result depends on: quotedeck's own code, the
 inputs check_card_file names (pipeline.card_file_inputs), and the card file's
 bytes. It also records the digest of each text it was checked against, and is
@@ -22,13 +23,13 @@ import msgspec
 
 from quotedeck import __version__
 from quotedeck.output.atomic import file_digest
-from quotedeck.pipeline import CheckedFile, card_file_inputs
+from quotedeck.pipeline import FileSummary, card_file_inputs
 from quotedeck.sources.files import is_inside
-from quotedeck.speed.encoding import decode
+from quotedeck.speed.encoding import decode_summary
 from quotedeck.speed.hashing import Hashes
 from quotedeck.speed.storage import Shelf, cache_folder
 
-_FORMAT = b"quotedeck card file entry 3\n"
+_FORMAT = b"quotedeck card file entry 4\n"
 # An entry is the size of its card file, a few times over; card files are at most 16 MB.
 _MAX_ENTRY = 256 * 2**20
 
@@ -76,19 +77,20 @@ class FileCache:
     def has(self, key: str) -> bool:
         return self.shelf.has(key)
 
-    def get(self, key: str) -> CheckedFile | None:
-        """The entry under `key`, if there is one and every text it was checked against is unchanged."""
+    def get(self, key: str) -> tuple[FileSummary, msgspec.Raw] | None:
+        """The entry under `key` (its summary, its checked cards still encoded), if there is one
+        and every text it was checked against is unchanged."""
         data = self.shelf.read(key)
         if data is None or not data.startswith(_FORMAT):
             return None
         try:
-            result = decode(data[len(_FORMAT) :])
+            entry = decode_summary(data[len(_FORMAT) :])
         except (msgspec.DecodeError, ValueError, TypeError):
             return None
-        for text, digest in result.texts:
+        for text, digest in entry[0].texts:
             if not is_inside(text, self.root) or self.hashes(text) != digest:
                 return None
-        return result
+        return entry
 
     def add(self, key: str, path: Path, encoded: bytes) -> None:
         """Card file `path`, checked anew in this build: kept if, when the build is saved, the card

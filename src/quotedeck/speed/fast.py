@@ -7,17 +7,28 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+import msgspec
+
 from quotedeck import pipeline
 from quotedeck.errors import SourceProblems
-from quotedeck.pipeline import BuildReport, Checked, CheckedFile, CheckFiles, Progress, check_card_file
+from quotedeck.model import NoteSpec
+from quotedeck.pipeline import (
+    BuildReport,
+    Checked,
+    CheckFiles,
+    FileSummary,
+    NotedFile,
+    Numbering,
+    Progress,
+    notes_of_file,
+)
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.speed.cache import FileCache, entry_key
-from quotedeck.speed.encoding import decode, encode
-from quotedeck.speed.extracted import remembered_extract
+from quotedeck.speed.encoding import decode_checked, decode_notes, decode_summary, encode
 from quotedeck.speed.hashing import Hashes
-from quotedeck.speed.notes import NoteMemo
+from quotedeck.speed.notes import NoteMemo, notes_key
 from quotedeck.speed.stamp import remember, up_to_date
-from quotedeck.speed.workers import checked_in_workers, worker_count
+from quotedeck.speed.workers import check_encoded, checked_in_workers, worker_count
 from quotedeck.verify.texts import TextShelf
 
 
@@ -42,7 +53,7 @@ def build(
                 raise SourceProblems(pipeline.strictly(known.warnings))
             return known
         cache = FileCache(source, hashes)
-        memo = NoteMemo(source, cache.keys)
+        memo = NoteMemo(source)
         try:
             report = pipeline.build(
                 source,
@@ -51,8 +62,7 @@ def build(
                 locked=locked,
                 folder=folder,
                 now=now,
-                check_files=_checking(cache, hashes, jobs),
-                notes_of=memo.notes_of,
+                check_files=_checking(cache, memo, hashes, jobs),
                 progress=progress,
                 strict=strict,
             )
@@ -77,12 +87,12 @@ def check(source: Path, *, jobs: int | None = None, strict: bool = False) -> Che
     with _collector_paused():
         hashes = Hashes()
         cache = FileCache(source, hashes, writes=False)  # check writes nothing, not even here
-        notes_of = NoteMemo(source, cache.keys, writes=False).notes_of
-        return pipeline.check(source, check_files=_checking(cache, hashes, jobs), notes_of=notes_of, strict=strict)
+        memo = NoteMemo(source, writes=False)
+        return pipeline.check(source, check_files=_checking(cache, memo, hashes, jobs), strict=strict)
 
 
-def _checking(cache: FileCache, hashes: Hashes, jobs: int | None) -> CheckFiles:
-    def check_files(folder: SourceFolder, deck_name: str) -> Iterator[CheckedFile]:
+def _checking(cache: FileCache, memo: NoteMemo, hashes: Hashes, jobs: int | None) -> CheckFiles:
+    def check_files(folder: SourceFolder, deck_name: str, numbering: Numbering | None) -> Iterator[NotedFile]:
         keys = [entry_key(folder.root, path, deck_name, hashes(path)) for path in folder.card_files]
         cache.keys.update(zip(folder.card_files, keys, strict=True))
         # Entries are only looked for here, and read one at a time as the build takes them:
@@ -90,34 +100,57 @@ def _checking(cache: FileCache, hashes: Hashes, jobs: int | None) -> CheckFiles:
         missing = [path for path, key in zip(folder.card_files, keys, strict=True) if not cache.has(key)]
         workers = worker_count(missing, jobs)
         to_check, texts = set(missing), TextShelf()
-        with _fresh(folder.root, missing, deck_name, workers) as fresh:
+        with _fresh(folder.root, missing, deck_name, numbering, workers) as fresh:
             for path, key in zip(folder.card_files, keys, strict=True):
-                result = None if path in to_check else cache.get(key)
-                if result is None:
-                    if path in to_check:
-                        result, encoded = next(fresh)
-                    else:  # an entry that is damaged, or whose texts changed: checked here
-                        result = check_card_file(folder.root, path, deck_name, texts, remembered_extract)
-                        encoded = encode(result)
-                    cache.add(key, path, encoded)
-                yield result
+                entry = None if path in to_check else cache.get(key)
+                if entry is not None:
+                    notes = _notes_of_entry(memo, key, *entry, numbering)
+                    if notes is not None:
+                        yield NotedFile(entry[0], notes)
+                        continue
+                if path in to_check:
+                    encoded, encoded_notes = next(fresh)
+                else:  # an entry that is damaged, or whose texts changed: checked here
+                    encoded, encoded_notes = check_encoded(folder.root, path, deck_name, numbering, texts)
+                cache.add(key, path, encoded)
+                summary = decode_summary(encoded)[0]
+                if numbering is not None:
+                    memo.stage(notes_key(key, summary, numbering), encoded_notes)
+                yield NotedFile(summary, decode_notes(encoded_notes))
 
     return check_files
 
 
+def _notes_of_entry(
+    memo: NoteMemo, key: str, summary: FileSummary, cards: msgspec.Raw, numbering: Numbering | None
+) -> list[NoteSpec] | None:
+    """The notes of a card file the cache knows: remembered, or made from its entry's cards
+    (None when those do not decode: the file is checked again)."""
+    if numbering is None:
+        return []
+    at = notes_key(key, summary, numbering)
+    notes = memo.get(at)
+    if notes is None:
+        try:
+            notes = notes_of_file(decode_checked(cards), numbering)
+        except (msgspec.DecodeError, ValueError, TypeError):
+            return None
+        memo.stage(at, encode(notes))
+    return notes
+
+
 @contextmanager
 def _fresh(
-    root: Path, paths: list[Path], deck_name: str, workers: int
-) -> Iterator[Iterator[tuple[CheckedFile, bytes]]]:
-    """Each of `paths` checked, in order, with its result encoded for the cache: in workers
-    where that pays and they can be had, else here."""
-    with checked_in_workers(root, paths, deck_name, workers) if workers > 1 else nullcontext() as results:
+    root: Path, paths: list[Path], deck_name: str, numbering: Numbering | None, workers: int
+) -> Iterator[Iterator[tuple[bytes, bytes]]]:
+    """What check_encoded gives for each of `paths`, in order: in workers where that pays and
+    they can be had, else here."""
+    with checked_in_workers(root, paths, deck_name, numbering, workers) if workers > 1 else nullcontext() as results:
         if results is not None:
-            yield ((decode(encoded), encoded) for encoded in results)
+            yield results
         else:
             texts = TextShelf()
-            checked = (check_card_file(root, path, deck_name, texts, remembered_extract) for path in paths)
-            yield ((result, encode(result)) for result in checked)
+            yield (check_encoded(root, path, deck_name, numbering, texts) for path in paths)
 
 
 def _unchanged_since(folder: SourceFolder, hashes: Hashes, again: Hashes) -> bool:

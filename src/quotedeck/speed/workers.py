@@ -1,9 +1,10 @@
-"""Card files checked in worker processes, one per core, when there is much to check.
+"""Card files checked, and their notes made, in worker processes, one per core, when there is much to check.
 
-Card files are independent of each other, and checking them is nearly all of
-a cold build's time. Workers are forked, so they start with what they check
-against instead of receiving copies, and send each result back encoded (the
-form the cache stores). A worker dies with the build that started it.
+Card files are independent of each other, and checking them and making their
+notes is nearly all of a cold build's time. Workers are forked, so they start
+with what they work from (the lock's numbers among it) instead of receiving
+copies, and send each result back encoded (the form the caches store). A
+worker dies with the build that started it.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from quotedeck.pipeline import check_card_file
-from quotedeck.speed.encoding import encode
+from quotedeck.pipeline import Numbering, check_and_note
+from quotedeck.speed.encoding import encode, encode_entry
 from quotedeck.speed.extracted import remembered_extract
 from quotedeck.verify.texts import SourceText, TextShelf
 
@@ -39,13 +40,23 @@ def worker_count(paths: list[Path], jobs: int | None) -> int:
     return min(jobs, len(paths))
 
 
+def check_encoded(
+    root: Path, path: Path, deck_name: str, numbering: Numbering | None, texts: dict[Path, SourceText]
+) -> tuple[bytes, bytes]:
+    """One card file checked and its notes made, encoded: its cache entry, and its notes."""
+    checked, noted = check_and_note(root, path, deck_name, numbering, texts, remembered_extract)
+    return encode_entry(checked, noted.summary), encode(noted.notes)
+
+
 @contextmanager
-def checked_in_workers(root: Path, paths: list[Path], deck_name: str, workers: int) -> Iterator[Iterator[bytes] | None]:
-    """Each card file's encoded result, in order, from `workers` processes, or None when no
-    worker is to be had (too many processes, say). The files not yet begun when the block
-    ends (Ctrl-C, an error) are left unchecked."""
+def checked_in_workers(
+    root: Path, paths: list[Path], deck_name: str, numbering: Numbering | None, workers: int
+) -> Iterator[Iterator[tuple[bytes, bytes]] | None]:
+    """What check_encoded gives for each card file, in order, from `workers` processes, or None
+    when no worker is to be had (too many processes, say). The files not yet begun when the
+    block ends (Ctrl-C, an error) are left unchecked."""
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck_name))
+    pool = ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(root, deck_name, numbering))
     try:
         try:
             results = pool.map(_check, paths)  # every file is handed out, the workers start
@@ -69,13 +80,14 @@ class _Worker:
 
     root: Path
     deck_name: str
+    numbering: Numbering | None
     texts: dict[Path, SourceText]
 
 
 _worker: _Worker | None = None  # set only inside a worker process, once, when it starts
 
 
-def _start_worker(root: Path, deck_name: str) -> None:
+def _start_worker(root: Path, deck_name: str, numbering: Numbering | None) -> None:
     global _worker
     # Ctrl-C reaches every process of the terminal's group: the build itself stops the
     # workers, and their own tracebacks would only bury its message.
@@ -83,11 +95,11 @@ def _start_worker(root: Path, deck_name: str) -> None:
     # A build killed outright (SIGKILL) cannot stop its workers: the kernel does.
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    _worker = _Worker(root, deck_name, TextShelf())
+    _worker = _Worker(root, deck_name, numbering, TextShelf())
 
 
-def _check(path: Path) -> bytes:
+def _check(path: Path) -> tuple[bytes, bytes]:
     state = _worker
     if state is None:  # pragma: no cover - the pool starts every worker with _start_worker
         raise RuntimeError("a card file worker was not started")
-    return encode(check_card_file(state.root, path, state.deck_name, state.texts, remembered_extract))
+    return check_encoded(state.root, path, state.deck_name, state.numbering, state.texts)
