@@ -161,11 +161,11 @@ def check_and_note(
     numbering: Numbering | None,
     texts: dict[Path, SourceText],
     extract_text: Extract = extract,
-) -> tuple[CheckedFile, NotedFile]:
-    """Check one card file, then make its notes; the CheckedFile is what they were made from."""
+) -> NotedFile:
+    """Check one card file, then make its notes."""
     checked = check_card_file(root, path, deck_name, texts, extract_text)
     notes = notes_of_file(checked, numbering) if numbering is not None else []
-    return checked, NotedFile(summarize(checked), notes)
+    return NotedFile(summarize(checked), notes)
 
 
 # Checks a folder's card files for a deck of this name and makes their notes (when the Numbering is
@@ -177,7 +177,7 @@ def check_one_by_one(folder: SourceFolder, deck_name: str, numbering: Numbering 
     """Every card file, in order, in this process."""
     texts = TextShelf()
     for path in folder.card_files:
-        yield check_and_note(folder.root, path, deck_name, numbering, texts)[1]
+        yield check_and_note(folder.root, path, deck_name, numbering, texts)
 
 
 @dataclass(frozen=True)

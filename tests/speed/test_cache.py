@@ -7,7 +7,6 @@ import pickle
 import shutil
 from pathlib import Path
 
-import msgspec
 import pytest
 from click.testing import CliRunner
 
@@ -16,8 +15,8 @@ import quotedeck.speed.fast
 from quotedeck import pipeline
 from quotedeck.cli import main
 from quotedeck.errors import SourceProblems
-from quotedeck.pipeline import CheckedFile, NotedFile, check_and_note, check_card_file, summarize
-from quotedeck.speed.encoding import decode_checked, decode_summary, encode_entry
+from quotedeck.pipeline import NotedFile, check_and_note, check_card_file, summarize
+from quotedeck.speed.encoding import decode_summary, encode
 from quotedeck.speed.fast import build, check
 from quotedeck.speed.storage import cache_folder
 from tests.support.sources import write_source
@@ -74,7 +73,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The card files a build parses and verifies, by name."""
     seen: list[str] = []
 
-    def counting(root: Path, path: Path, *args: object) -> tuple[CheckedFile, NotedFile]:
+    def counting(root: Path, path: Path, *args: object) -> NotedFile:
         seen.append(path.name)
         return check_and_note(root, path, *args)  # type: ignore[arg-type]
 
@@ -199,14 +198,15 @@ def test_a_changed_text_is_read_again_by_the_files_citing_it(source: Path, reads
     ]
 
 
-def test_cloze_numbers_in_the_lock_need_no_card_file_checked_again(source: Path, reads: list[str]) -> None:
-    """Verifying never sees the lock: its numbers are applied afterwards, to cached results too."""
+def test_a_number_changed_in_the_lock_checks_again_only_the_file_it_numbers(source: Path, reads: list[str]) -> None:
+    """Remembered notes serve while the lock gives their phrases the numbers they have; a card
+    file whose numbers the lock changed (a merge, a hand edit) is checked and numbered again."""
     build(source, now=T0)
     lock = source / "quotedeck.lock"
     edit(lock, '"a new force": 1', '"a new force": 3')  # as if c3 had been given to it before
     reads.clear()
     report = build(source, now=T0 + DAY)
-    assert reads == []
+    assert reads == ["a.yaml"]
     assert "{{c3::a new force}}" in "".join(s.note.fields[2] for s in pipeline.check(source).plan.notes)
     assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
 
@@ -282,7 +282,7 @@ def test_the_stamp_records_the_package_it_stamped(source: Path) -> None:
 
 
 def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def saved_while_read(root: Path, path: Path, *args: object) -> tuple[CheckedFile, NotedFile]:
+    def saved_while_read(root: Path, path: Path, *args: object) -> NotedFile:
         result = check_and_note(root, path, *args)  # type: ignore[arg-type]
         if path.name == "b.yaml":
             edit(path, "The place in the heart", "The place deep in the heart")
@@ -300,18 +300,10 @@ def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, m
     assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
 
 
-def test_an_entry_whose_cards_do_not_decode_is_checked_again(source: Path, reads: list[str]) -> None:
-    """Notes made anew from a cached entry (the deck's tags changed) need its cards: an entry
-    whose summary decodes but whose cards do not is checked again, not a traceback."""
+def test_a_file_whose_notes_are_not_remembered_is_checked_again(source: Path, reads: list[str]) -> None:
+    """The deck's tags are in every note: a card file's summary is still good, its notes are not,
+    and it is checked again (a cache entry holds no cards to make notes from)."""
     build(source, now=T0)
-    for entry in cache_entries(source):
-        if entry.is_file():
-            data = entry.read_bytes()
-            header = data[: data.index(b"\n") + 1]
-            summary, _cards = decode_summary(data[len(header) :])
-            entry.write_bytes(header + msgspec.msgpack.encode((summary, 42), enc_hook=str))
-    for stamp in stamps(source):
-        stamp.unlink()
     edit(source / "deck.yaml", "tags: [test-deck]", "tags: [test-deck, heart]")
     reads.clear()
     report = build(source, now=T0 + DAY)
@@ -322,16 +314,14 @@ def test_an_entry_whose_cards_do_not_decode_is_checked_again(source: Path, reads
 def test_a_card_file_result_decodes_to_the_same_records(source: Path) -> None:
     """Results travel from workers and sit in the cache encoded: decoded, they are the same
     cards and places again, of the same types (a plain tuple would compare equal to a named one)."""
-    result = check_card_file(source, source / "a.yaml", "Test Deck", {})
-    assert len(result.verified) == 2
-    summary, cards = decode_summary(encode_entry(result, summarize(result)))
-    assert summary == summarize(result)
-    again = decode_checked(cards)
+    result = summarize(check_card_file(source, source / "a.yaml", "Test Deck", {}))
+    assert len(result.asks) == 2
+    again = decode_summary(encode(result))
     assert again == result
-    assert [type(card).__name__ for card in again.verified] == ["VerifiedCard", "VerifiedCard"]
-    assert {type(card.card.location).__name__ for card in again.verified} == {"Location"}
+    assert [type(card).__name__ for card in again.asks] == ["Asks", "Asks"]
+    assert {type(card.location).__name__ for card in again.asks} == {"Location"}
     assert {type(where).__name__ for _, where in again.ids} == {"Location"}
-    assert {type(card.card.source.text_path).__name__ for card in again.verified} == {"PosixPath"}
+    assert {type(text).__name__ for text, _title, _where in again.cited} == {"PosixPath"}
 
 
 PLANTED = b"cos\nsystem\n(S'touch %s'\ntR."  # a pickle that runs a command when loaded

@@ -118,7 +118,7 @@ def test_files_not_begun_are_left_when_the_build_stops(tmp_path: Path, monkeypat
     paths = list(list_sources(source).card_files)
     with checked_in_workers(source, paths, "Test Deck", None, 2) as results:
         assert results is not None
-        assert decode_summary(next(results)[0])[0].ids[0][0] == "card-0"
+        assert decode_summary(next(results)[0]).ids[0][0] == "card-0"
         # leaving the block, as an exception in the build does
     checked = log.read_text().split()
     assert len(checked) < len(paths) // 2, checked

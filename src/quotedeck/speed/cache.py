@@ -1,7 +1,7 @@
 """Card files whose inputs are unchanged are not checked again.
 
-An entry holds what pipeline.check_card_file gave for one card file, and its
-summary (encoding.encode_entry), under a
+An entry holds what a build keeps of one card file checked (its
+pipeline.FileSummary), under a
 key made of everything that result depends on: quotedeck's own code, the
 inputs check_card_file names (pipeline.card_file_inputs), and the card file's
 bytes. It also records the digest of each text it was checked against, and is
@@ -74,12 +74,8 @@ class FileCache:
     def __post_init__(self) -> None:
         self.shelf = Shelf(cache_folder(self.root, "entries"), _MAX_ENTRY, writes=self.writes)
 
-    def has(self, key: str) -> bool:
-        return self.shelf.has(key)
-
-    def get(self, key: str) -> tuple[FileSummary, msgspec.Raw] | None:
-        """The entry under `key` (its summary, its checked cards still encoded), if there is one
-        and every text it was checked against is unchanged."""
+    def get(self, key: str) -> FileSummary | None:
+        """The entry under `key`, if there is one and every text it was checked against is unchanged."""
         data = self.shelf.read(key)
         if data is None or not data.startswith(_FORMAT):
             return None
@@ -87,7 +83,7 @@ class FileCache:
             entry = decode_summary(data[len(_FORMAT) :])
         except (msgspec.DecodeError, ValueError, TypeError):
             return None
-        for text, digest in entry[0].texts:
+        for text, digest in entry.texts:
             if not is_inside(text, self.root) or self.hashes(text) != digest:
                 return None
         return entry

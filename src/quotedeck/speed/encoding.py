@@ -2,9 +2,7 @@
 
 Decoding checks every field's type against the records; anything else is no
 entry (msgspec raises, and the caller ignores it). Paths are shared while
-decoding: every card has several places in the same file. A card file's entry
-holds its summary and its checked cards; the cards are decoded only when
-notes must be made from them again.
+decoding: every card has several places in the same file.
 """
 
 from __future__ import annotations
@@ -16,7 +14,7 @@ from typing import Any
 import msgspec
 
 from quotedeck.model import NoteSpec
-from quotedeck.pipeline import CheckedFile, FileSummary
+from quotedeck.pipeline import FileSummary
 
 
 def _encode_path(value: Any) -> Any:
@@ -28,14 +26,9 @@ def _encode_path(value: Any) -> Any:
 _ENCODER = msgspec.msgpack.Encoder(enc_hook=_encode_path)
 
 
-def encode(records: list[NoteSpec]) -> bytes:
-    """Notes as MessagePack bytes."""
+def encode(records: FileSummary | list[NoteSpec]) -> bytes:
+    """Records as MessagePack bytes."""
     return _ENCODER.encode(records)
-
-
-def encode_entry(checked: CheckedFile, summary: FileSummary) -> bytes:
-    """A card file's entry: its summary, then its checked cards."""
-    return _ENCODER.encode((summary, checked))
 
 
 def _path_decoder() -> Callable[[type, Any], Any]:
@@ -53,15 +46,9 @@ def _path_decoder() -> Callable[[type, Any], Any]:
     return decode_path
 
 
-def decode_summary(data: bytes) -> tuple[FileSummary, msgspec.Raw]:
-    """An entry's summary, and its checked cards still encoded; raises msgspec.DecodeError (a
-    ValueError) when `data` is no entry."""
-    return msgspec.msgpack.Decoder(tuple[FileSummary, msgspec.Raw], dec_hook=_path_decoder()).decode(data)
-
-
-def decode_checked(data: msgspec.Raw) -> CheckedFile:
-    """An entry's checked cards; raises msgspec.DecodeError (a ValueError) when they are not."""
-    return msgspec.msgpack.Decoder(CheckedFile, dec_hook=_path_decoder()).decode(data)
+def decode_summary(data: bytes) -> FileSummary:
+    """The card file summary in `data`; raises msgspec.DecodeError (a ValueError) when it is not one."""
+    return msgspec.msgpack.Decoder(FileSummary, dec_hook=_path_decoder()).decode(data)
 
 
 def decode_notes(data: bytes) -> list[NoteSpec]:

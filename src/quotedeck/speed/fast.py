@@ -7,24 +7,19 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-import msgspec
-
 from quotedeck import pipeline
 from quotedeck.errors import SourceProblems
-from quotedeck.model import NoteSpec
 from quotedeck.pipeline import (
     BuildReport,
     Checked,
     CheckFiles,
-    FileSummary,
     NotedFile,
     Numbering,
     Progress,
-    notes_of_file,
 )
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.speed.cache import FileCache, entry_key
-from quotedeck.speed.encoding import decode_checked, decode_notes, decode_summary, encode
+from quotedeck.speed.encoding import decode_notes, decode_summary
 from quotedeck.speed.hashing import Hashes
 from quotedeck.speed.notes import NoteMemo, notes_key
 from quotedeck.speed.stamp import remember, up_to_date
@@ -95,48 +90,27 @@ def _checking(cache: FileCache, memo: NoteMemo, hashes: Hashes, jobs: int | None
     def check_files(folder: SourceFolder, deck_name: str, numbering: Numbering | None) -> Iterator[NotedFile]:
         keys = [entry_key(folder.root, path, deck_name, hashes(path)) for path in folder.card_files]
         cache.keys.update(zip(folder.card_files, keys, strict=True))
-        # Entries are only looked for here, and read one at a time as the build takes them:
-        # all of them read at once would be the build's peak of memory.
-        missing = [path for path, key in zip(folder.card_files, keys, strict=True) if not cache.has(key)]
-        workers = worker_count(missing, jobs)
-        to_check, texts = set(missing), TextShelf()
-        with _fresh(folder.root, missing, deck_name, numbering, workers) as fresh:
+        # A card file is known when its summary is kept and so are its notes, for the lock and
+        # the deck of this build; any other is checked, in workers when that pays.
+        known: dict[Path, NotedFile] = {}
+        for path, key in zip(folder.card_files, keys, strict=True):
+            summary = cache.get(key)
+            notes = [] if numbering is None else memo.get(notes_key(key, numbering), numbering)
+            if summary is not None and notes is not None:
+                known[path] = NotedFile(summary, notes)
+        missing = [path for path in folder.card_files if path not in known]
+        with _fresh(folder.root, missing, deck_name, numbering, worker_count(missing, jobs)) as fresh:
             for path, key in zip(folder.card_files, keys, strict=True):
-                entry = None if path in to_check else cache.get(key)
-                if entry is not None:
-                    notes = _notes_of_entry(memo, key, *entry, numbering)
-                    if notes is not None:
-                        yield NotedFile(entry[0], notes)
-                        continue
-                if path in to_check:
-                    encoded, encoded_notes = next(fresh)
-                else:  # an entry that is damaged, or whose texts changed: checked here
-                    encoded, encoded_notes = check_encoded(folder.root, path, deck_name, numbering, texts)
+                if path in known:
+                    yield known.pop(path)
+                    continue
+                encoded, encoded_notes = next(fresh)
                 cache.add(key, path, encoded)
-                summary = decode_summary(encoded)[0]
                 if numbering is not None:
-                    memo.stage(notes_key(key, summary, numbering), encoded_notes)
-                yield NotedFile(summary, decode_notes(encoded_notes))
+                    memo.stage(notes_key(key, numbering), encoded_notes)
+                yield NotedFile(decode_summary(encoded), decode_notes(encoded_notes))
 
     return check_files
-
-
-def _notes_of_entry(
-    memo: NoteMemo, key: str, summary: FileSummary, cards: msgspec.Raw, numbering: Numbering | None
-) -> list[NoteSpec] | None:
-    """The notes of a card file the cache knows: remembered, or made from its entry's cards
-    (None when those do not decode: the file is checked again)."""
-    if numbering is None:
-        return []
-    at = notes_key(key, summary, numbering)
-    notes = memo.get(at)
-    if notes is None:
-        try:
-            notes = notes_of_file(decode_checked(cards), numbering)
-        except (msgspec.DecodeError, ValueError, TypeError):
-            return None
-        memo.stage(at, encode(notes))
-    return notes
 
 
 @contextmanager

@@ -3,9 +3,12 @@
 Making the notes of every card (numbering, escaping, GUIDs, digests) is the
 largest cost left in a build after one edit. A card file's notes depend on its
 checked cards (the cache entry's key names them), the deck's name and tags, and
-the numbers the lock keeps for its cards (their places in the reading order are
-set afterwards, for every note): the entry is kept under a key made of all of
-them, in the user's cache folder, as typed data.
+the cloze numbers the lock keeps for its cards (their places in the reading
+order are set afterwards, for every note). The notes are kept under a key made
+of the first three, in the user's cache folder, as typed data, and serve while
+the lock gives each note's phrases the numbers the note has: numbering then
+gives them again (notes/numbering.py keeps a phrase's number), whatever the lock
+held when the notes were made (none, in a deck's first build).
 """
 
 from __future__ import annotations
@@ -17,11 +20,11 @@ from pathlib import Path
 import msgspec
 
 from quotedeck.model import NoteSpec
-from quotedeck.pipeline import FileSummary, Numbering
+from quotedeck.pipeline import Numbering
 from quotedeck.speed.encoding import decode_notes
 from quotedeck.speed.storage import Shelf, cache_folder
 
-_FORMAT = b"quotedeck notes entry 2\n"
+_FORMAT = b"quotedeck notes entry 3\n"
 _MAX_ENTRY = 256 * 2**20
 
 
@@ -36,15 +39,20 @@ class NoteMemo:
     def __post_init__(self) -> None:
         self.shelf = Shelf(cache_folder(self.root, "notes"), _MAX_ENTRY, writes=self.writes)
 
-    def get(self, key: str) -> list[NoteSpec] | None:
-        """The notes kept under `key`, if they are there and decode."""
+    def get(self, key: str, numbering: Numbering) -> list[NoteSpec] | None:
+        """The notes kept under `key`, if they are there, decode, and have the numbers the lock
+        of `numbering` keeps for their phrases."""
         data = self.shelf.read(key)
         if data is None or not data.startswith(_FORMAT):
             return None
         try:
-            return decode_notes(data[len(_FORMAT) :])
+            notes = decode_notes(data[len(_FORMAT) :])
         except (msgspec.DecodeError, ValueError, TypeError):
             return None
+        numbers = numbering.lock.numbers
+        if any(numbers(note.card_id)[0] != dict(note.clozes) for note in notes):
+            return None
+        return notes
 
     def stage(self, key: str, encoded_notes: bytes) -> None:
         """Notes made in this build, kept when it succeeds."""
@@ -58,8 +66,7 @@ class NoteMemo:
         self.shelf.discard()
 
 
-def notes_key(entry_key: str, summary: FileSummary, numbering: Numbering) -> str:
+def notes_key(entry_key: str, numbering: Numbering) -> str:
     """The key of the notes of the card file whose cache entry is `entry_key`."""
-    numbers = [numbering.lock.numbers(card_id) for card_id, _ in summary.ids]
-    parts = (entry_key, numbering.deck_name, numbering.deck_tags, numbers)
+    parts = (entry_key, numbering.deck_name, numbering.deck_tags)
     return hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from quotedeck.pipeline import Numbering, check_and_note
-from quotedeck.speed.encoding import encode, encode_entry
+from quotedeck.speed.encoding import encode
 from quotedeck.speed.extracted import remembered_extract
 from quotedeck.verify.texts import SourceText, TextShelf
 
@@ -43,9 +43,9 @@ def worker_count(paths: list[Path], jobs: int | None) -> int:
 def check_encoded(
     root: Path, path: Path, deck_name: str, numbering: Numbering | None, texts: dict[Path, SourceText]
 ) -> tuple[bytes, bytes]:
-    """One card file checked and its notes made, encoded: its cache entry, and its notes."""
-    checked, noted = check_and_note(root, path, deck_name, numbering, texts, remembered_extract)
-    return encode_entry(checked, noted.summary), encode(noted.notes)
+    """One card file checked and its notes made, encoded: its summary (the cache entry), and its notes."""
+    noted = check_and_note(root, path, deck_name, numbering, texts, remembered_extract)
+    return encode(noted.summary), encode(noted.notes)
 
 
 @contextmanager
