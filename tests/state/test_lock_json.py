@@ -4,11 +4,23 @@ import json
 from dataclasses import asdict
 from pathlib import Path
 
+import msgspec
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from quotedeck.notes.note import quote_digest
-from quotedeck.state.lock import LOCK_VERSION, Lock, LockedNote, LockedNotetype, read_lock
+from quotedeck.sources.ids import is_valid_id
+from quotedeck.state.lock import (
+    LOCK_VERSION,
+    MAX_CLOZE,
+    MAX_MOD,
+    MIN_CLOZE,
+    Lock,
+    LockedNote,
+    LockedNotetype,
+    read_lock,
+)
 
 text = st.text(st.characters(codec="utf-8"), max_size=12)
 numbers = st.dictionaries(text, st.integers(1, 99), max_size=3)
@@ -37,7 +49,7 @@ locks = st.builds(
 def test_to_json_is_json_dumps(lock: Lock) -> None:
     record = {
         "deck": lock.deck,
-        "notes": {card_id: note._asdict() for card_id, note in lock.notes.items()},
+        "notes": {card_id: msgspec.structs.asdict(note) for card_id, note in lock.notes.items()},
         "notetypes": {name: asdict(notetype) for name, notetype in lock.notetypes.items()},
         "version": LOCK_VERSION,
     }
@@ -53,3 +65,34 @@ def test_a_version_1_lock_is_read_with_a_digest_of_each_quote(tmp_path: Path) ->
     assert read_lock(path) == Lock(
         "D", {"a": LockedNote("g", "term", "d", 5, {"x": 1}, {}, "P", quote_digest("Q q"), "D")}, version=1
     )
+
+
+card_ids = st.from_regex(r"[a-z0-9][a-z0-9-]{0,15}", fullmatch=True)
+written_notes = st.builds(
+    LockedNote,
+    guid=text,
+    kind=text,
+    digest=text,
+    mod=st.integers(0, MAX_MOD),
+    clozes=st.dictionaries(text, st.integers(MIN_CLOZE, MAX_CLOZE), max_size=3),
+    retired=st.dictionaries(text, st.integers(MIN_CLOZE, MAX_CLOZE), max_size=2),
+    prompt=text,
+    quote_digest=text,
+    deck=text,
+)
+written_locks = st.builds(
+    Lock,
+    deck=text,
+    notes=st.dictionaries(card_ids.filter(is_valid_id), written_notes, max_size=4),
+    notetypes=st.dictionaries(
+        text, st.builds(LockedNotetype, id=st.integers(0, 2**50), digest=text, mod=st.integers(0, MAX_MOD)), max_size=2
+    ),
+)
+
+
+@given(written_locks)
+def test_a_lock_reads_back_as_it_was_written(tmp_path_factory: pytest.TempPathFactory, lock: Lock) -> None:
+    """What a build writes, the next reads (by msgspec, in one pass) as the very same records."""
+    path = tmp_path_factory.mktemp("lock") / "quotedeck.lock"
+    path.write_bytes(lock.dump())
+    assert read_lock(path) == lock
