@@ -45,16 +45,19 @@ locks = st.builds(
 )
 
 
-@given(locks)
-def test_to_json_is_json_dumps(lock: Lock) -> None:
+def as_json_dumps_writes_it(lock: Lock) -> str:
     record = {
         "deck": lock.deck,
         "notes": {card_id: msgspec.structs.asdict(note) for card_id, note in lock.notes.items()},
         "notetypes": {name: asdict(notetype) for name, notetype in lock.notetypes.items()},
         "version": LOCK_VERSION,
     }
-    expected = json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False)
-    assert lock.to_json() == expected + "\n"
+    return json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@given(locks)
+def test_to_json_is_json_dumps(lock: Lock) -> None:
+    assert lock.to_json() == as_json_dumps_writes_it(lock)
 
 
 def test_a_version_1_lock_is_read_with_a_digest_of_each_quote(tmp_path: Path) -> None:
@@ -96,3 +99,13 @@ def test_a_lock_reads_back_as_it_was_written(tmp_path_factory: pytest.TempPathFa
     path = tmp_path_factory.mktemp("lock") / "quotedeck.lock"
     path.write_bytes(lock.dump())
     assert read_lock(path) == lock
+
+
+def test_a_lock_of_several_batches_is_json_dumps() -> None:
+    """Notes are written a batch at a time: the joins between batches are json.dumps's too."""
+    notes = {
+        f"card-{n:05}": LockedNote(f"g{n}", "term", f"d{n}", n, {f"phrase {n}": 1, "shared": 2}, {}, f"P{n}", "q", "D")
+        for n in range(2 * 1000 + 7)
+    }
+    lock = Lock("D", notes)
+    assert lock.to_json() == as_json_dumps_writes_it(lock)
