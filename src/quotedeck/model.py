@@ -124,5 +124,4 @@ class NoteSpec(NamedTuple):
     quote_digest: str  # of the quote as shown, for the same
     location: Location
     digest: str  # changes exactly when something Anki stores for the note changes
-    due: int = 0  # its cards' new-card position in Anki (notes/order.py); not in `digest`: Anki never updates a card
     media: tuple[MediaRef, ...] = ()  # the files its fields name

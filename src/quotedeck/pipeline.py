@@ -99,8 +99,7 @@ class Numbering:
 
 def notes_of_file(checked: CheckedFile, numbering: Numbering) -> list[NoteSpec]:
     """The notes of a card file's checked cards (drafts are none), in their order: numbered, then
-    made, each placed as if its text came first in the reading order (check() places them once
-    every text's place is known)."""
+    made. (Their new-card positions are set by the plan, once every text's place is known.)"""
     return [
         build_note(
             card,
@@ -279,12 +278,9 @@ def check(
     problems += order_problems
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
-    notes = [
-        note._replace(due=position(order[text], offset, length))
-        for note, (text, offset, length) in zip(notes, placed, strict=True)
-    ]
+    dues = [position(order[text], offset, length) for text, offset, length in placed]
     stamp = int(time.time()) if now is None else now
-    the_plan = plan(notes, lock, deck.name, deck.location, stamp)
+    the_plan = plan(notes, lock, deck.name, deck.location, stamp, dues)
     if strict and (problems or the_plan.warnings or drafts):
         raise SourceProblems(strictly([*problems, *the_plan.warnings]) + [unfinished(draft) for draft in drafts])
     return Checked(

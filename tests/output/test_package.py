@@ -52,8 +52,8 @@ def tables(collection: bytes, tmp_path: Path) -> dict[str, list[tuple[object, ..
 class _GenankiNote(genanki.Note):  # type: ignore[misc]
     """A note written by genanki itself, with quotedeck's mod and cards (quotedeck's writer until it inserted rows)."""
 
-    def __init__(self, note: NoteSpec, model: StampedModel, mod: int) -> None:
-        super().__init__(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid, due=note.due)
+    def __init__(self, note: NoteSpec, model: StampedModel, mod: int, due: int) -> None:
+        super().__init__(model=model, fields=list(note.fields), tags=list(note.tags), guid=note.guid, due=due)
         self.mod = mod
         self.cards = [genanki.Card(ordinal - 1) for ordinal in note.ordinals]
 
@@ -69,7 +69,7 @@ def genanki_collection(source: Path, tmp_path: Path) -> bytes:
     decks = package_decks([deck.name, *(stamped.note.deck for stamped in plan.notes)], deck)
     for stamped in plan.notes:
         note = stamped.note
-        decks[note.deck].add_note(_GenankiNote(note, models[note.kind], stamped.mod))
+        decks[note.deck].add_note(_GenankiNote(note, models[note.kind], stamped.mod, stamped.due))
     for each in decks.values():
         for model in models.values():
             each.add_model(model)

@@ -43,7 +43,7 @@ def test_a_title_two_texts_share_must_be_a_path(tmp_path: Path, monkeypatch: pyt
 def test_a_text_left_out_of_the_order_comes_last_with_a_warning(tmp_path: Path) -> None:
     source = write_source(tmp_path, TWO, TEXTS, "name: Test Deck\norder: [./texts/two.txt]\n")
     checked = check(source)
-    dues = {s.note.card_id: s.note.due for s in checked.plan.notes}
+    dues = {s.note.card_id: s.due for s in checked.plan.notes}
     assert dues["human-heart"] < TEXT_ROOM <= dues["the-light"]
     assert [w.message for w in checked.warnings] == [
         "the text “One” is not in deck.yaml's `order:`; its new cards come after those listed"

@@ -32,8 +32,9 @@ AROUND_SLACK = 2
 def lint_card(verified: VerifiedCard) -> list[Problem]:
     """The warnings of the rules that look at one card alone."""
     found = _long_quote(verified)
+    folded_texts: dict[str, str] = {}  # the front's texts, folded once for every phrase
     for spans in verified.phrases:
-        found += _giveaways(verified, spans)
+        found += _giveaways(verified, spans, folded_texts)
         found += _weak_hint(verified, spans)
     return found
 
@@ -116,8 +117,15 @@ def _visible(quote: str, spans: tuple[tuple[int, int], ...]) -> str:
 
 def gives_away(phrase: str, text: str) -> bool:
     """Whether `text` holds `phrase`, whole (as words) or nearly."""
-    folded = straighten_quotes(" ".join(phrase.lower().split()))
-    haystack = straighten_quotes(" ".join(text.lower().split()))
+    return _gives_away(phrase, _folded(phrase), text, _folded(text))
+
+
+def _folded(text: str) -> str:
+    return straighten_quotes(" ".join(text.lower().split()))
+
+
+def _gives_away(phrase: str, folded: str, text: str, haystack: str) -> bool:
+    """gives_away, with the phrase and the text folded already (a card's front is compared with each phrase)."""
     # Whole words need the letters in a row: most texts are ruled out without a pattern.
     if folded in haystack and phrase_spans(phrase, text):
         return True
@@ -126,12 +134,16 @@ def gives_away(phrase: str, text: str) -> bool:
     return fuzz.partial_ratio(folded, haystack, score_cutoff=GIVEAWAY_SIMILARITY) > 0
 
 
-def _giveaways(verified: VerifiedCard, spans: PhraseSpans) -> list[Problem]:
+def _giveaways(verified: VerifiedCard, spans: PhraseSpans, folded_texts: dict[str, str]) -> list[Problem]:
     phrase = spans.phrase.text
+    folded = _folded(phrase)
     for what, text, where in _front(verified, spans):
         if what == "hint" and phrase_key(text) == spans.key:
             continue  # a hint that is its phrase: _weak_hint says so
-        if gives_away(phrase, text):
+        haystack = folded_texts.get(text)
+        if haystack is None:
+            haystack = folded_texts[text] = _folded(text)
+        if _gives_away(phrase, folded, text, haystack):
             whole = "contains" if phrase_spans(phrase, text) else "nearly contains"
             return [
                 warning(

@@ -11,7 +11,6 @@ from quotedeck.notes.escaping import cloze_html, escape_text
 from quotedeck.notes.identity import note_guid
 from quotedeck.notes.notetypes import NOTETYPES
 from quotedeck.notes.numbering import Deletion
-from quotedeck.notes.order import card_position
 from quotedeck.sources.ids import slugify
 
 
@@ -78,10 +77,9 @@ def build_note(
     deletions: list[Deletion],
     deck_name: str,
     deck_tags: tuple[str, ...],
-    text_index: int = 0,
 ) -> NoteSpec:
-    """The note of a verified card whose phrases are numbered: fields escaped, tags, GUID, and
-    its cards' new-card position (its text being `text_index` in the reading order)."""
+    """The note of a verified card whose phrases are numbered: fields escaped, tags, GUID.
+    (Its cards' new-card position is the build's: state/changes.py stamps it.)"""
     card, shown_quote = verified.card, verified.shown
     quote = cloze_html(shown_quote, deletions)
     source = source_html(card, verified.place, verified.page)
@@ -121,6 +119,5 @@ def build_note(
         quote_digest=quote_digest(shown_quote),
         location=card.location,
         digest=note_digest(guid, card.kind, card.deck, values, unique_tags),
-        due=card_position(verified, text_index),
         media=tuple(m for m in (card.image, card.audio) if m is not None),
     )

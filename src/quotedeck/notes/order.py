@@ -15,7 +15,7 @@ import posixpath
 from collections.abc import Iterable
 from pathlib import Path
 
-from quotedeck.model import DeckInfo, VerifiedCard
+from quotedeck.model import DeckInfo
 from quotedeck.problems import Location, Problem, error, warning
 
 # Each text has a range of TEXT_ROOM positions; a quote's place is its start as a share of
@@ -64,11 +64,6 @@ def text_order(
                 )
     order = ordered + [path for path in first_cited if path not in ordered]
     return {path: index for index, path in enumerate(order)}, problems
-
-
-def card_position(verified: VerifiedCard, text_index: int) -> int:
-    """The position of the note of a verified card whose text is `text_index`th in the reading order."""
-    return position(text_index, verified.offset, verified.text_length)
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -59,7 +59,7 @@ def _card_rows(numbered: NumberedNotes) -> Iterator[tuple[object, ...]]:
         # A new card per cloze number, as quotedeck chose them (genanki would guess from the markup),
         # at its note's place in the reading order (genanki's Note(due=...)).
         for number, ordinal in enumerate(stamped.note.ordinals, start=1):
-            yield note_id + number, note_id, deck_id, ordinal - 1, stamped.mod, stamped.note.due
+            yield note_id + number, note_id, deck_id, ordinal - 1, stamped.mod, stamped.due
 
 
 def insert_notes_and_cards(cursor: sqlite3.Cursor, numbered: NumberedNotes, model_ids: dict[Kind, int]) -> None:

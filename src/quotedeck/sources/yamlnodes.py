@@ -170,7 +170,7 @@ def load_card_file(path: Path) -> Recovered:
     text = read_utf8(path, max_bytes=MAX_YAML_BYTES)
     if isinstance(text, Problem):
         return Recovered(None, (text,), frozenset())
-    lines = YAML_LINE_BREAK.split(text)
+    lines: list[str] = []  # split at the first syntax error: most files have none
     problems: list[Problem] = []
     set_aside: set[int] = set()
     while True:
@@ -178,6 +178,7 @@ def load_card_file(path: Path) -> Recovered:
         if not isinstance(loaded, Problem):
             return Recovered(loaded, tuple(problems), frozenset(set_aside))
         problems.append(loaded)
+        lines = lines or YAML_LINE_BREAK.split(text)
         card = _card_lines(lines, loaded.location.line - 1) if loaded.message.startswith("invalid YAML") else None
         if card is None or len(set_aside) >= _MOST_SET_ASIDE:
             return Recovered(None, tuple(problems), frozenset(set_aside))

@@ -7,7 +7,8 @@ gets a newer one. That is also what makes an unchanged build byte-identical.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -29,6 +30,9 @@ class StampedNote(NamedTuple):  # a named tuple, as NoteSpec: one a note
     note: NoteSpec
     mod: int
     retired: dict[str, int] = NO_RETIRED  # phrase key -> its old cloze number
+    due: int = (
+        0  # its cards' new-card position in Anki (notes/order.py); not in the note's digest: Anki never updates a card
+    )
 
     def locked(self) -> LockedNote:
         """What the lock keeps of the note."""
@@ -108,8 +112,11 @@ class Plan:
         return max([n.mod for n in self.notes] + [t.mod for t in self.notetypes])
 
 
-def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Location, now: int) -> Plan:
-    """Stamp each note against the lock, and say what changed since it."""
+def plan(
+    notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Location, now: int, dues: Sequence[int] = ()
+) -> Plan:
+    """Stamp each note against the lock, with its new-card position (`dues`, in the order of
+    `notes`; 0 for each when not given), and say what changed since it."""
     old = lock.notes if lock.deck in ("", deck_name) else {}
     stamped: list[StampedNote] = []
     seen: set[str] = set()
@@ -117,7 +124,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
     removed_clozes: list[RemovedCloze] = []
     moves: list[Problem] = []
     renumbered: list[Problem] = []
-    for note in notes:
+    for note, due in zip(notes, dues or itertools.repeat(0, len(notes)), strict=True):
         before = old.get(note.card_id)
         if before is None:
             mod = now
@@ -143,7 +150,7 @@ def plan(notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Locat
                         removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
                 # A number a phrase shows now is that phrase's (a merged lock gave it to two).
                 retired = {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
-        stamped.append(StampedNote(note, mod, retired))
+        stamped.append(StampedNote(note, mod, retired, due))
         seen.add(note.card_id)
         if before is not None and before.deck and before.deck != note.deck:
             moves.append(_moved_warning(note, before.deck))
