@@ -8,6 +8,7 @@ warned of by verify/cards.py, which alone sees the text.)
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -44,7 +45,7 @@ class Asks(NamedTuple):
 
     card_id: str
     location: Location
-    quote: str  # the quote as phrase_key folds it
+    quote: bytes  # a digest of the quote as phrase_key folds it: every card's is kept while a build runs
     phrases: tuple[tuple[str, str, Location], ...]  # each hidden phrase's key, its text, where it is
 
 
@@ -52,7 +53,8 @@ def asks(verified: VerifiedCard) -> Asks:
     """What `verified` asks: all AskedTwice keeps of a card, so that a build can let the card go."""
     card = verified.card
     phrases = tuple((spans.key, spans.phrase.text, spans.phrase.location) for spans in verified.phrases)
-    return Asks(card.id, card.location, phrase_key(verified.shown), phrases)
+    quote = hashlib.blake2b(phrase_key(verified.shown).encode(), digest_size=16).digest()
+    return Asks(card.id, card.location, quote, phrases)
 
 
 class AskedTwice:
@@ -60,7 +62,7 @@ class AskedTwice:
     It is told the cards one at a time, and keeps only what tells one card's question."""
 
     def __init__(self) -> None:
-        self.first_seen: dict[tuple[str, str], tuple[str, Location]] = {}
+        self.first_seen: dict[tuple[bytes, str], tuple[str, Location]] = {}
 
     def card(self, card: Asks) -> list[Problem]:
         """The warnings this card gives, beside the cards told before it."""

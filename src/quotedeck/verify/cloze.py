@@ -97,15 +97,25 @@ def phrase_spans(text: str, quote: str) -> tuple[tuple[int, int], ...]:
     quote spaced by single spaces (nearly always) is found with `str.find`,
     which gives the same spans; anything else goes through the pattern.
     """
-    phrase = straighten_quotes(" ".join(text.split())).lower()
-    folded = straighten_quotes(quote).lower()  # one character for one: offsets stay
+    return _spans(text, quote, _folded_quote(quote))
+
+
+def _folded_quote(quote: str) -> str | None:
+    """The quote lower-cased one character for one (offsets stay), or None where only the
+    pattern finds phrases the same way: a quote of several phrases is folded once."""
+    folded = straighten_quotes(quote).lower()
     if (
-        not phrase
-        or not phrase.isascii()
-        or len(folded) != len(quote)
+        len(folded) != len(quote)
         or " ".join(quote.split()) != quote
         or (not quote.isascii() and any(twin in quote for twin in ASCII_CASE_TWINS))
     ):
+        return None
+    return folded
+
+
+def _spans(text: str, quote: str, folded: str | None) -> tuple[tuple[int, int], ...]:
+    phrase = straighten_quotes(" ".join(text.split())).lower()
+    if folded is None or not phrase or not phrase.isascii():
         return pattern_spans(text, quote)
     before, after = _edges(text)
     spans = []
@@ -125,6 +135,7 @@ def find_phrases(quote: str, phrases: tuple[Phrase, ...]) -> tuple[list[PhraseSp
     deletions: list[PhraseSpans] = []
     problems: list[Problem] = []
     seen: dict[str, Phrase] = {}
+    folded = _folded_quote(quote)
     for phrase in phrases:
         key = phrase_key(phrase.text)
         first = seen.setdefault(key, phrase)
@@ -137,7 +148,7 @@ def find_phrases(quote: str, phrases: tuple[Phrase, ...]) -> tuple[list[PhraseSp
                 )
             )
             continue
-        spans = phrase_spans(phrase.text, quote)
+        spans = _spans(phrase.text, quote, folded)
         if not spans:
             problems.append(
                 error(
