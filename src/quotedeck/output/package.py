@@ -90,6 +90,11 @@ def write_package(plan: Plan, deck_info: DeckInfo, out: Path) -> int:
 def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: DeckInfo) -> None:
     """Write the package to `zip_path` through its collection file `collection`: both
     scratch files of the caller's, which puts the package in place."""
+    zip_collection(collection, zip_path, write_collection(collection, plan, deck_info))
+
+
+def write_collection(collection: Path, plan: Plan, deck_info: DeckInfo) -> list[MediaRef]:
+    """Write the package's collection to `collection`; return the media files to zip beside it."""
     models = {t.notetype.kind: StampedModel(t) for t in plan.notetypes}
     by_deck: dict[str, list[StampedNote]] = {deck_info.name: []}
     for stamped in plan.notes:
@@ -115,7 +120,7 @@ def write_package_into(zip_path: Path, collection: Path, plan: Plan, deck_info: 
     finally:
         connection.close()
     media = {ref.name: ref for stamped in plan.notes for ref in stamped.note.media}
-    zip_collection(collection, zip_path, [media[name] for name in sorted(media)])
+    return [media[name] for name in sorted(media)]
 
 
 def zip_collection(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) -> None:

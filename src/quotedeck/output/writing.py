@@ -6,13 +6,14 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
 from quotedeck.errors import OutputError
 from quotedeck.model import DeckInfo
 from quotedeck.output.atomic import links_on_the_way, publish, staged, sweep_temporaries, temporary_beside
-from quotedeck.output.package import write_package_into
+from quotedeck.output.package import write_collection, zip_collection
 from quotedeck.sources.files import is_inside
 from quotedeck.state.changes import Plan
 
@@ -59,15 +60,26 @@ def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, rep
             output.parent.mkdir(parents=True, exist_ok=True)
             package = stack.enter_context(temporary_beside(output, PACKAGE_SUFFIX))
             collection = stack.enter_context(temporary_beside(output, ".anki2"))
-            write_package_into(package, collection, plan, deck)
+            media = write_collection(collection, plan, deck)
         except OSError as exc:
             raise OutputError.cannot_write(output, "the package", exc) from exc
         except sqlite3.Error as exc:  # SQLite reports a full disk itself
             raise OutputError.cannot_write(output, "the package", str(exc)) from exc
-        try:
-            lock = stack.enter_context(staged(lock_path, plan.write_lock, output.parent))
-        except OSError as exc:
-            raise OutputError.cannot_write(lock_path, "the lock", exc, movable=False) from exc
+        # zlib lets go of the interpreter while it deflates: the lock is written meanwhile.
+        # A package that fails is reported first.
+        lock_failed: OSError | None = None
+        with ThreadPoolExecutor(1) as pool:
+            zipped = pool.submit(zip_collection, collection, package, media)
+            try:
+                lock = stack.enter_context(staged(lock_path, plan.write_lock, output.parent))
+            except OSError as exc:
+                lock_failed = exc
+            try:
+                zipped.result()
+            except OSError as exc:
+                raise OutputError.cannot_write(output, "the package", exc) from exc
+        if lock_failed is not None:
+            raise OutputError.cannot_write(lock_path, "the lock", lock_failed, movable=False) from lock_failed
         if lock.put is not None and not os.access(lock_path.parent, os.W_OK):
             # The lock is renamed into its folder last: find out now, before the package is published.
             denied = PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(lock_path.parent))
