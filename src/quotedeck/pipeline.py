@@ -41,7 +41,7 @@ Progress = Callable[[int, int], None]
 @dataclass(frozen=True)
 class CheckedFile:
     """One card file parsed and verified. It depends on nothing but the file, the deck's
-    name and the texts it cites (never on the lock), so it can be cached."""
+    name and the texts it cites (never on the lock), so its summary can be cached."""
 
     path: Path
     ids: tuple[tuple[str, Location], ...]  # each card's id, where it is set (unique across files)
