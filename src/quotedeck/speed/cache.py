@@ -19,8 +19,6 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
-import msgspec
-
 from quotedeck import __version__
 from quotedeck.output.atomic import file_digest
 from quotedeck.pipeline import FileSummary, card_file_inputs
@@ -76,12 +74,8 @@ class FileCache:
 
     def get(self, key: str) -> FileSummary | None:
         """The entry under `key`, if there is one and every text it was checked against is unchanged."""
-        data = self.shelf.read(key)
-        if data is None or not data.startswith(_FORMAT):
-            return None
-        try:
-            entry = decode_summary(data[len(_FORMAT) :])
-        except (msgspec.DecodeError, ValueError, TypeError):
+        entry = self.shelf.load(key, _FORMAT, decode_summary)
+        if entry is None:
             return None
         for text, digest in entry.texts:
             if not is_inside(text, self.root) or self.hashes(text) != digest:

@@ -17,8 +17,6 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import msgspec
-
 from quotedeck.model import NoteSpec
 from quotedeck.pipeline import Numbering
 from quotedeck.speed.encoding import decode_notes
@@ -42,12 +40,8 @@ class NoteMemo:
     def get(self, key: str, numbering: Numbering) -> list[NoteSpec] | None:
         """The notes kept under `key`, if they are there, decode, and have the numbers the lock
         of `numbering` keeps for their phrases."""
-        data = self.shelf.read(key)
-        if data is None or not data.startswith(_FORMAT):
-            return None
-        try:
-            notes = decode_notes(data[len(_FORMAT) :])
-        except (msgspec.DecodeError, ValueError, TypeError):
+        notes = self.shelf.load(key, _FORMAT, decode_notes)
+        if notes is None:
             return None
         numbers = numbering.lock.numbers
         if any(numbers(note.card_id)[0] != dict(note.clozes) for note in notes):

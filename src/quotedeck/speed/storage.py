@@ -9,8 +9,11 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import platformdirs
+
+T = TypeVar("T")
 
 
 def cache_folder(source: Path, kind: str) -> Path:
@@ -81,6 +84,17 @@ class Shelf:
     def read(self, key: str) -> bytes | None:
         self.used.add(key)
         return read_quietly(self.folder / key, self.max_bytes)
+
+    def load(self, key: str, header: bytes, decode: Callable[[bytes], T]) -> T | None:
+        """The entry under `key`, decoded, if it begins with `header` and decodes (msgspec
+        raises a ValueError, or a TypeError, for anything else): else there is none."""
+        data = self.read(key)
+        if data is None or not data.startswith(header):
+            return None
+        try:
+            return decode(data[len(header) :])
+        except (ValueError, TypeError):
+            return None
 
     def stage(self, key: str, data: bytes, keep: Callable[[], bool] = lambda: True) -> None:
         """`data` under `key`, kept at `save` if `keep` still says so then."""
