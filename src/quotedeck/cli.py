@@ -726,10 +726,10 @@ def prune(collection: Path, source: Path, yes: bool) -> None:
     if isinstance(lock, Problem):
         raise Failed(SourceProblems([lock]))
     report = _run(lambda: prune_notes(found, lock, yes=yes))
+    if report.backup is not None:  # said first, as it was done first
+        click.echo(f"Backed up {_shown(found)} to {_shown(report.backup)}")
     for gone in report.removed:
         click.echo(f"{'Deleted' if yes else 'Would delete'} {gone.card_id} ({_count(gone.reviews, 'review')})")
-    if report.backup is not None:
-        click.echo(f"Backed up {_shown(found)} to {_shown(report.backup)} first")
     if not report.removed:
         click.echo(f"Nothing to prune in {_shown(found)}")
     elif not yes:

@@ -209,8 +209,8 @@ def test_prune_lists_then_deletes_only_the_removed_notes(deck: Path) -> None:
     code, out, _ = run("prune", "profile", "--yes")
     assert code == 0
     assert sizeless(out) == [
+        "Backed up profile/collection.anki2 to profile/backups/backup-….colpkg",
         "Deleted the-bottom-of-the-heart (0 reviews)",
-        "Backed up profile/collection.anki2 to profile/backups/backup-….colpkg first",
     ]
     with fresh_collection_at(deck) as col:
         ids = sorted(col.get_note(n).fields[0] for n in col.find_notes(""))
