@@ -9,14 +9,7 @@ from pathlib import Path
 
 from quotedeck import pipeline
 from quotedeck.errors import SourceProblems
-from quotedeck.pipeline import (
-    BuildReport,
-    Checked,
-    CheckFiles,
-    NotedFile,
-    Numbering,
-    Progress,
-)
+from quotedeck.pipeline import BuildReport, Checked, CheckFiles, NotedFile, Numbering, Progress
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.speed.cache import FileCache, entry_key
 from quotedeck.speed.encoding import decode_notes, decode_summary
@@ -95,8 +88,10 @@ def _checking(cache: FileCache, memo: NoteMemo, hashes: Hashes, jobs: int | None
         known: dict[Path, NotedFile] = {}
         for path, key in zip(folder.card_files, keys, strict=True):
             summary = cache.get(key)
+            if summary is None:
+                continue
             notes = [] if numbering is None else memo.get(notes_key(key, numbering), numbering)
-            if summary is not None and notes is not None:
+            if notes is not None:
                 known[path] = NotedFile(summary, notes)
         missing = [path for path in folder.card_files if path not in known]
         with _fresh(folder.root, missing, deck_name, numbering, worker_count(missing, jobs)) as fresh:
