@@ -300,6 +300,21 @@ def test_an_input_saved_during_the_build_is_read_again_next_time(source: Path, m
     assert again.output.read_bytes() == cold_build_bytes(source, now=T0 + 2 * DAY)
 
 
+def test_notes_made_before_the_lock_numbered_a_new_phrase_serve_the_next_build(source: Path, reads: list[str]) -> None:
+    """A phrase added to a card gets its number in the build that first sees it, from a lock
+    without it: those notes are the ones the next build needs, the number now in the lock."""
+    build(source, now=T0)
+    edit(source / "a.yaml", "cloze: [a new force, the one who asks]", "cloze: [a new force, the one who asks, Light]")
+    reads.clear()
+    assert build(source, now=T0 + DAY).changes.updated == ("what-does-the-light-give-to-the-one-who-asks",)
+    assert reads == ["a.yaml"]
+    edit(source / "b.yaml", "The place in the heart", "The place deep in the heart")
+    reads.clear()
+    report = build(source, now=T0 + 2 * DAY)
+    assert reads == ["b.yaml"]
+    assert report.output.read_bytes() == cold_build_bytes(source, now=T0 + 3 * DAY)
+
+
 def test_a_file_whose_notes_are_not_remembered_is_checked_again(source: Path, reads: list[str]) -> None:
     """The deck's tags are in every note: a card file's summary is still good, its notes are not,
     and it is checked again (a cache entry holds no cards to make notes from)."""
