@@ -3,6 +3,7 @@ and page breaks, cite the page (its printed label), and broken PDFs stop at the 
 
 from __future__ import annotations
 
+import itertools
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from quotedeck.extract.pdf import pdf_paragraphs
 from tests.extract.kinds import citations, deck_citing, failure
 from tests.support.pdfs import chromium, html_page, print_pdf, require_chromium
 
@@ -172,3 +174,31 @@ def test_an_unreadable_pdf_stops_at_the_text_line(
     assert lines[0].startswith(f"cards_source/cards.yaml:2:9: error: {message}"), lines
     assert hint in lines[1], lines
     assert lines[-1] == "1 error(s); nothing was written"
+
+
+SENTENCES = [
+    "The student reads.",
+    "He asks again in the morning.",
+    "The teacher answers him with a question of his own.",
+    "Words are few.",
+    "The meaning of each of them is deep and takes a lifetime to learn.",
+    "Night falls.",
+    "A lamp is lit beside the book, and the reading goes on.",
+]
+
+
+def test_a_full_justified_line_that_ends_a_sentence_ends_no_paragraph(tmp_path: Path) -> None:
+    """Justified prose of short sentences puts many a period at the end of a full line, with
+    fewer letters than the widest lines: only a line clearly short of the column ends a paragraph."""
+    paragraphs = [" ".join(SENTENCES[(n + k) % len(SENTENCES)] for k in range(40)) for n in range(4)]
+    body = "".join(f"<p>{text}</p>" for text in paragraphs)
+    with chromium(require_chromium()) as tab:
+        pdf = print_pdf(tab, html_page(body), tmp_path / "prose.pdf")
+    layer = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, check=True).stdout.decode()
+    assert sum(line.endswith(".") for line in layer.splitlines()) >= 16  # else this tests nothing
+    found = pdf_paragraphs(pdf.read_bytes()).paragraphs
+    # Where a paragraph ends inside a page (a page's last one is cut by the page), a real one ends.
+    inside = [p for p, after in itertools.pairwise(found) if p.page == after.page]
+    assert len(inside) >= 2
+    real_ends = {" ".join(text.split())[-30:] for text in paragraphs}
+    assert [" ".join(p.text.split())[-30:] for p in inside if " ".join(p.text.split())[-30:] not in real_ends] == []
