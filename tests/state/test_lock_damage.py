@@ -59,6 +59,18 @@ def test_a_mod_that_is_text_is_reported_where_it_is(tmp_path: Path, lock: dict[s
     ]
 
 
+def test_half_of_a_character_is_reported_where_it_is(tmp_path: Path, lock: dict[str, Any]) -> None:
+    """JSON can escape a lone surrogate (`\\ud800`), which no file can be written with: the build
+    that carried it into the next lock failed while writing, with a traceback."""
+    lock["notes"]["light-gives"]["retired"] = {"\ud800 a phrase": 7}
+    text = json.dumps(lock, indent=1, sort_keys=True)  # ASCII: the half character written `\ud800`
+    (tmp_path / "cards_source" / "quotedeck.lock").write_text(text, encoding="utf-8")
+    first, *rest = build_errors(tmp_path)
+    assert re.fullmatch(r"cards_source/quotedeck\.lock:\d+:4: error: the lock file is damaged: .*", first), first
+    assert "a phrase in `retired` of card `light-gives` has half of a character" in first
+    assert rest == [HINT, END]
+
+
 def test_clozes_that_are_null_are_reported_where_they_are(tmp_path: Path, lock: dict[str, Any]) -> None:
     lock["notes"]["the-innermost-point"]["clozes"] = None
     write_lock(tmp_path, lock)

@@ -145,11 +145,17 @@ def read_lock(path: Path) -> Lock | Problem:
     if isinstance(text, Problem):
         return text
     hint = f"restore it from version control (git checkout -- {path})"
-    fast = _as_written(text)
+    # JSON can escape half of a character (a lone surrogate, `\udc80`), which no file can be
+    # written with; quotedeck never writes one. Such a lock is read field by field, and refused.
+    halves = "\\ud" in text or "\\uD" in text
+    fast = None if halves else _as_written(text)
     if fast is not None:
         return fast
     try:
-        return _lock(json.loads(text))
+        lock = _lock(json.loads(text))
+        if halves:
+            _refuse_half_characters(lock)
+        return lock
     except json.JSONDecodeError as exc:
         conflict = _CONFLICT_MARKER.search(text)  # never valid JSON: looked for only then
         if conflict:
@@ -310,6 +316,37 @@ def _checked_note(data: object, version: int, at: tuple[str, ...]) -> dict[str, 
     if "retired" in values:
         _numbers(values["retired"], (*at, "retired"))
     return values
+
+
+def _refuse_half_characters(lock: Lock) -> None:
+    """Raise _Damaged at the first text of `lock` that holds half of a character."""
+    for card_id, note in lock.notes.items():
+        at = ("notes", card_id)
+        if not _is_text(card_id):
+            raise _Damaged(at, f"the id of {_what(at)} {_HALF}")
+        for name in _NOTE_TEXTS:
+            if not _is_text(getattr(note, name)):
+                raise _Damaged((*at, name), f"{_what((*at, name))} {_HALF}")
+        for name in ("clozes", "retired"):
+            phrase = next((key for key in getattr(note, name) if not _is_text(key)), None)
+            if phrase is not None:
+                raise _Damaged((*at, name), f"a phrase in {_what((*at, name))} {_HALF}")
+    for name, notetype in lock.notetypes.items():
+        if not (_is_text(name) and _is_text(notetype.digest)):
+            raise _Damaged(("notetypes", name), f"{_what(('notetypes', name))} {_HALF}")
+    if not _is_text(lock.deck):
+        raise _Damaged(("deck",), f"`deck` {_HALF}")
+
+
+_HALF = "has half of a character (a `\\uD800` to `\\uDFFF` escape on its own), which no text can hold"
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _locked_notetype(data: object, at: tuple[str, ...]) -> LockedNotetype:
