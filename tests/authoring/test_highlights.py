@@ -205,6 +205,23 @@ def test_koreader_json_twice_then_two_more(deck: Path, tmp_path: Path) -> None:
     assert [q for _, q in drafts_of(deck)][1:] == [secret, request]
 
 
+def test_half_characters_of_a_json_export_become_replacement_characters(deck: Path, tmp_path: Path) -> None:
+    """JSON may escape half of a character (`\\ud800`): written into a draft, it made the card file
+    one YAML refuses, and printing it stopped the command with a traceback."""
+    secret = "That is where the secret of life is concealed."
+    entry = {"sort": "highlight", "text": secret, "page": 1, "chapter": "From \udc00 the Bottom", "note": "a \ud800"}
+    export = tmp_path / "heart.json"
+    export.write_text(koreader([entry]))  # ASCII: the halves written as escapes
+    assert "\\ud800" in export.read_text()
+    code, out, err = run("highlights", str(export), "--book", HEART)
+    assert code == 0 and "Added 1 draft from KOReader highlights" in out, (out, err)
+    assert [q for _, q in drafts_of(deck)] == [secret]
+    code, out, err = run("build", str(deck))
+    assert code == 0, err
+    drafts = "".join(path.read_text(encoding="utf-8") for path in deck.glob("*-drafts.yaml"))
+    assert "From \ufffd the Bottom" in drafts and "a \ufffd" in drafts
+
+
 def readwise(path: Path, rows: list[tuple[str, str, str]]) -> None:
     columns = ["Highlight", "Book Title", "Book Author", "Amazon Book ID", "Note", "Color", "Tags",
                "Location Type", "Location", "Highlighted at", "Document tags"]  # fmt: skip

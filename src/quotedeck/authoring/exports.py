@@ -118,21 +118,30 @@ def _koreader(data: object) -> list[Highlight]:
     documents = data.get("documents", [data])
     found = []
     for document in documents:
-        book, author = str(document.get("title") or ""), str(document.get("author") or "")
+        book, author = _json_text(document.get("title")), _json_text(document.get("author"))
         for entry in document.get("entries") or []:
-            text = str(entry.get("text") or "").strip()
+            text = _json_text(entry.get("text")).strip()
             if not text:
                 continue
             where = ", ".join(
                 part
                 for part in (
-                    f"page {entry['page']}" if entry.get("page") is not None else "",
-                    str(entry.get("chapter") or ""),
+                    f"page {_json_text(entry['page'])}" if entry.get("page") is not None else "",
+                    _json_text(entry.get("chapter")),
                 )
                 if part
             )
-            found.append(Highlight(book, author, text, str(entry.get("note") or "").strip(), where, "KOReader"))
+            found.append(Highlight(book, author, text, _json_text(entry.get("note")).strip(), where, "KOReader"))
     return found
+
+
+# JSON may escape half of a character (a lone surrogate), which no file can be written with.
+_HALF_CHARACTER = re.compile("[\ud800-\udfff]")
+
+
+def _json_text(value: object) -> str:
+    """A value of a JSON export as text, any half of a character shown as the replacement character."""
+    return _HALF_CHARACTER.sub("\ufffd", "" if value is None else str(value))
 
 
 _READWISE_COLUMNS = ("Highlight", "Book Title", "Book Author", "Note", "Location Type", "Location")
