@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from ebooklib import epub
 
+import quotedeck.extract.epub
 from tests.extract.kinds import citations, deck_citing, failure
 
 CHAPTER_ONE = """<html><head><title>One</title></head><body>
@@ -196,3 +197,23 @@ def test_a_url_must_be_a_web_address(tmp_path: Path, url: str, monkeypatch: pyte
     assert lines[0] == (
         "cards_source/cards.yaml:4:8: error: `url` must be a web address beginning with http:// or https://"
     ), lines
+
+
+def test_an_epub_that_unpacks_too_far_stops_at_the_text_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ebooklib unpacks a whole book into memory: a small EPUB that unpacks to gigabytes (a zip
+    bomb) would exhaust it. Here the limit is lowered to 2 MB and a chapter of 3 MB written."""
+    monkeypatch.setattr(quotedeck.extract.epub, "MAX_UNPACKED", 2 * 2**20)
+    book = epub.EpubBook()
+    book.set_identifier("quotedeck-bomb")
+    book.set_title("Bomb")
+    chapter = epub.EpubHtml(title="One", file_name="one.xhtml", content="<p>" + "the heart " * 300_000 + "</p>")
+    book.add_item(chapter)
+    book.spine = [chapter]
+    text = tmp_path / "bomb.epub"
+    epub.write_epub(str(text), book)
+    assert text.stat().st_size < 100_000  # small on disk
+    lines = failure(deck_citing(tmp_path, text, ["the heart"]), monkeypatch)
+    assert lines[0].startswith("cards_source/cards.yaml:2:9: error: bomb.epub: the EPUB unpacks to 3 MB, more than"), (
+        lines
+    )
+    assert lines[-1] == "1 error(s); nothing was written"

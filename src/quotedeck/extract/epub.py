@@ -18,12 +18,23 @@ from quotedeck.extract.records import Extracted, Paragraph
 
 # Fonts may be obfuscated (IDPF/Adobe) in an ordinary book; encrypted documents mean DRM.
 _ENCRYPTED_DOCUMENT = re.compile(rb"URI=\"[^\"]+\.(?:x?html?|xml)\"", re.IGNORECASE)
+# ebooklib unpacks every file of the book into memory. An illustrated book unpacks to a few hundred
+# MB at most; a small file that claims more is a zip bomb (zipfile never gives more than a file's
+# declared size: a file that lies is cut short, and fails its CRC).
+MAX_UNPACKED = 512 * 2**20
 
 
 def epub_paragraphs(data: bytes) -> Extracted:
-    """Raises NotText for a book under DRM, and epub.EpubException, zipfile.BadZipFile,
+    """Raises NotText for a book under DRM or one that unpacks too far, and epub.EpubException, zipfile.BadZipFile,
     KeyError, lxml.etree.LxmlError or ValueError for a broken one."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > MAX_UNPACKED:
+            raise NotText(
+                f"the EPUB unpacks to {unpacked / 2**20:,.0f} MB, more than the {MAX_UNPACKED // 2**20} MB "
+                "a book can take here (a file this small that unpacks so far may be made to exhaust memory)",
+                "if it is a real book, convert it to text or HTML (e.g. with Calibre's ebook-convert) and cite that",
+            )
         if "META-INF/encryption.xml" in archive.namelist() and _ENCRYPTED_DOCUMENT.search(
             archive.read("META-INF/encryption.xml")
         ):
