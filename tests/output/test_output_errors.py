@@ -8,7 +8,6 @@ import errno
 import io
 import os
 import sqlite3
-import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
@@ -16,6 +15,7 @@ from typing import IO, Any
 import pytest
 
 import quotedeck.output.atomic
+from quotedeck.output.zipping import ZipWriter
 from quotedeck.pipeline import build
 from tests.support.checking import run
 from tests.support.sources import write_source
@@ -63,7 +63,7 @@ def test_full_disk_while_writing_the_package(built: Path, monkeypatch: pytest.Mo
     if where == "sqlite":  # what SQLite itself raises on a full disk (seen on a 16 KB tmpfs)
         monkeypatch.setattr(sqlite3, "connect", fail_with(sqlite3.OperationalError("database or disk is full")))
     elif where == "zip":
-        monkeypatch.setattr(zipfile.ZipFile, "writestr", fail_with(DISK_FULL))
+        monkeypatch.setattr(ZipWriter, "add", fail_with(DISK_FULL))
     else:
         real_fsync = os.fsync
 
@@ -195,7 +195,7 @@ def test_interrupted_build_leaves_no_partial_file(built: Path, monkeypatch: pyte
     """Ctrl-C in the middle of writing: the old package and lock, and nothing else."""
     before = snapshot(built)
     if where == "zip":
-        monkeypatch.setattr(zipfile.ZipFile, "writestr", fail_with(KeyboardInterrupt()))
+        monkeypatch.setattr(ZipWriter, "add", fail_with(KeyboardInterrupt()))
     else:
         real_connect = sqlite3.connect
 
@@ -222,7 +222,7 @@ def test_interrupted_build_leaves_no_partial_file(built: Path, monkeypatch: pyte
 
 def test_interrupted_build_through_the_cli(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = snapshot(built)
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", fail_with(KeyboardInterrupt()))
+    monkeypatch.setattr(ZipWriter, "add", fail_with(KeyboardInterrupt()))
     code, out, err = run("build")
     assert (code, out, err) == (1, "", "\nAborted!\n")  # click's own words for Ctrl-C
     assert snapshot(built) == before
@@ -230,7 +230,7 @@ def test_interrupted_build_through_the_cli(built: Path, monkeypatch: pytest.Monk
 
 def test_a_build_after_a_failed_one_succeeds(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     with monkeypatch.context() as patch:
-        patch.setattr(zipfile.ZipFile, "writestr", fail_with(DISK_FULL))
+        patch.setattr(ZipWriter, "add", fail_with(DISK_FULL))
         assert run("build")[0] == 1
     code, out, _ = run("build")
     assert code == 0 and "1 updated" in out

@@ -113,8 +113,8 @@ def test_members_are_deflated_and_dated_for_identical_bytes(tmp_path: Path) -> N
 
 
 def test_a_collection_of_many_chunks_is_one_deflate_stream(tmp_path: Path) -> None:
-    """Chunks are deflated on several threads and joined: the member must read back whole,
-    its CRC must hold, and the bytes must not depend on the threads' timing."""
+    """The collection is deflated as it is read, a chunk at a time, into one stream: the member
+    must read back whole, its CRC must hold, and the bytes must be the same every time."""
     words = random.Random(7).choices(["heart", "point", "Creator", "desire", "\x00\x1f", "light"], k=900_000)
     noise = random.Random(8).randbytes(CHUNK)  # a chunk that deflate cannot shrink, between text
     data = " ".join(words).encode()[: 2 * CHUNK] + noise + " ".join(words).encode()[: CHUNK + 12_345]

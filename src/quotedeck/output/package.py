@@ -9,9 +9,8 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import shutil
 import sqlite3
-import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +22,9 @@ from quotedeck.notes.escaping import escape_text
 from quotedeck.notes.identity import stable_id
 from quotedeck.output.atomic import publish, temporary_beside
 from quotedeck.output.collection_rows import SORT_FIELD, NumberedNotes, insert_notes_and_cards
+from quotedeck.output.zipping import TooLarge, ZipWriter
 from quotedeck.state.changes import Plan, StampedNote, StampedNotetype
 
-# Deflate level 1: much quicker than the default level on a large collection, for a
-# package a little bigger.
-_COMPRESS_LEVEL = 1
 # What the collection is copied into the package by.
 CHUNK = 1 << 20
 
@@ -125,20 +122,31 @@ def write_collection(collection: Path, plan: Plan, deck_info: DeckInfo) -> list[
 
 def zip_collection(collection: Path, zip_path: Path, media: list[MediaRef] | None = None) -> None:
     """The collection is streamed into its member: read whole, a 50,000-note collection and
-    its deflated copy were the build's largest objects. ZipInfo's default date (1980) and
-    the fixed level make identical builds identical bytes.
+    its deflated copy were the build's largest objects.
 
     Media files follow as members "0", "1", ... in the order of their names, and the
     `media` member maps each number to its name, as Anki's importer reads them."""
     media = media or []
-    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED, compresslevel=_COMPRESS_LEVEL) as archive:
-        with open(collection, "rb") as data, archive.open("collection.anki2", "w") as member:
-            shutil.copyfileobj(data, member, CHUNK)
-        names = json.dumps({str(number): ref.name for number, ref in enumerate(media)}, separators=(",", ":"))
-        archive.writestr(zipfile.ZipInfo("media"), names.encode(), zipfile.ZIP_DEFLATED, _COMPRESS_LEVEL)
-        for number, ref in enumerate(media):
-            # Images and sounds are compressed already: stored as they are.
-            archive.writestr(zipfile.ZipInfo(str(number)), _media_bytes(ref), zipfile.ZIP_STORED)
+    names = json.dumps({str(number): ref.name for number, ref in enumerate(media)}, separators=(",", ":"))
+    with open(zip_path, "wb") as file, ZipWriter(file) as archive:
+        try:
+            archive.add("collection.anki2", _chunks(collection), deflate=True)
+            archive.add("media", [names.encode()], deflate=True)
+            for number, ref in enumerate(media):
+                # Images and sounds are compressed already: stored as they are.
+                archive.add(str(number), [_media_bytes(ref)], deflate=False)
+        except TooLarge as exc:
+            raise OutputError(
+                zip_path,
+                f"the package would be larger than a ZIP file without ZIP64 holds (4 GB, at {exc})",
+                "split the deck into smaller decks, or leave out large media files",
+            ) from exc
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as file:
+        while chunk := file.read(CHUNK):
+            yield chunk
 
 
 def _media_bytes(ref: MediaRef) -> bytes:

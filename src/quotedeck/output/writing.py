@@ -65,7 +65,7 @@ def write_outputs(plan: Plan, deck: DeckInfo, output: Path, lock_path: Path, rep
             raise OutputError.cannot_write(output, "the package", exc) from exc
         except sqlite3.Error as exc:  # SQLite reports a full disk itself
             raise OutputError.cannot_write(output, "the package", str(exc)) from exc
-        # zlib lets go of the interpreter while it deflates: the lock is written meanwhile.
+        # ISA-L lets go of the interpreter while it deflates: the lock is written meanwhile.
         # A package that fails is reported first.
         lock_failed: OSError | None = None
         with ThreadPoolExecutor(1) as pool:
