@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from quotedeck.pipeline import build
+from quotedeck.pipeline import build, check
 from tests.support.anki_collection import fresh_collection, import_apkg, notes_by_guid
 from tests.support.checking import run
 from tests.support.sources import write_source
@@ -165,3 +165,26 @@ def test_a_lock_whose_mods_are_in_the_future_only_goes_further(source: Path) -> 
         assert import_apkg(col, second.output).counts() == {"updated": 2}
         answers = {n.fields["Id"]: n.fields["Answer"] for n in notes_by_guid(col).values()}
         assert answers["light-gives"] == "A new force from above."
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        (),  # nothing changed: every record is the lock's own
+        (("answer: A new force.", "answer: A force."),),  # a field: a newer mod
+        (("cloze: [a new force]", "cloze: [a new force, the one who asks]"),),  # a new number
+        (("cloze: [a new force]", "cloze: [the one who asks]"),),  # a phrase retired
+        (("What is the innermost point called?", "What is the point called?"),),  # the prompt
+    ],
+)
+def test_the_lock_keeps_its_own_record_of_a_note_only_where_that_is_the_record_made_anew(
+    source: Path, edits: tuple[tuple[str, str], ...]
+) -> None:
+    build(source, now=T0)
+    edit(source, *edits)
+    notes = check(source, now=T0 + 1).plan.notes
+    assert [stamped.locked() for stamped in notes] == [stamped._replace(kept=None).locked() for stamped in notes]
+    changed = {"light-gives"} if edits else set()
+    if edits and "innermost" in edits[0][0]:
+        changed = {"bottom"}
+    assert {stamped.note.card_id for stamped in notes if stamped.kept is None} == changed

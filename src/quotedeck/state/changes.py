@@ -33,9 +33,12 @@ class StampedNote(NamedTuple):  # a named tuple, as NoteSpec: one a note
     due: int = (
         0  # its cards' new-card position in Anki (notes/order.py); not in the note's digest: Anki never updates a card
     )
+    kept: LockedNote | None = None  # the lock's record of the note, when it is the one to write again
 
     def locked(self) -> LockedNote:
         """What the lock keeps of the note."""
+        if self.kept is not None:
+            return self.kept
         note = self.note
         return LockedNote(
             note.guid,
@@ -136,6 +139,7 @@ def plan(
             mod = max(now, before.mod + 1)
             updated.append(note.card_id)
         retired = NO_RETIRED
+        same = False
         if before is not None:
             clozes = dict(note.clozes)
             same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
@@ -150,7 +154,8 @@ def plan(
                         removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
                 # A number a phrase shows now is that phrase's (a merged lock gave it to two).
                 retired = {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
-        stamped.append(StampedNote(note, mod, retired, due))
+        kept = before if same and _locks_as(note, mod, retired, before) else None
+        stamped.append(StampedNote(note, mod, retired, due, kept))
         seen.add(note.card_id)
         if before is not None and before.deck and before.deck != note.deck:
             moves.append(_moved_warning(note, before.deck))
@@ -181,6 +186,23 @@ def plan(
         tuple(removed_clozes),
     )
     return Plan(tuple(stamped), tuple(types), deck_name, report, tuple(warnings))
+
+
+def _locks_as(note: NoteSpec, mod: int, retired: dict[str, int], before: LockedNote | None) -> bool:
+    """Whether the lock's record of a note with its numbers is the one this build writes: nearly
+    every note of a build, whose records are then not made again."""
+    return (
+        before is not None
+        and not retired
+        and not before.retired
+        and mod == before.mod
+        and before.digest == note.digest
+        and before.guid == note.guid
+        and before.kind == note.kind.value
+        and before.prompt == note.prompt
+        and before.quote_digest == note.quote_digest
+        and before.deck == note.deck
+    )
 
 
 def _stamp_notetypes(lock: Lock, now: int) -> tuple[list[StampedNotetype], list[str]]:
