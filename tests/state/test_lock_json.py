@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from quotedeck.notes.note import quote_digest
+from quotedeck.problems import Problem
 from quotedeck.sources.ids import is_valid_id
 from quotedeck.state.lock import (
     LOCK_VERSION,
@@ -109,3 +110,26 @@ def test_a_lock_of_several_batches_is_json_dumps() -> None:
     }
     lock = Lock("D", notes)
     assert lock.to_json() == as_json_dumps_writes_it(lock)
+
+
+@given(written_locks)
+def test_a_lock_saved_with_a_byte_order_mark_and_windows_line_ends_reads_the_same(
+    tmp_path_factory: pytest.TempPathFactory, lock: Lock
+) -> None:
+    """An editor on Windows may save the lock so; it is read field by field, to the same records."""
+    path = tmp_path_factory.mktemp("lock") / "quotedeck.lock"
+    path.write_bytes(b"\xef\xbb\xbf" + lock.dump().replace(b"\n", b"\r\n"))
+    assert read_lock(path) == lock
+
+
+def test_a_lock_with_a_byte_that_is_not_utf8_is_reported_at_its_line(tmp_path: Path) -> None:
+    lock = Lock(deck="Deck", notes={"first": LockedNote("g", "term", "d", 1, {"heart": 1}, prompt="the heart")})
+    lines = lock.dump().split(b"\n")
+    broken = next(n for n, line in enumerate(lines) if b'"the heart"' in line)
+    lines[broken] = lines[broken].replace(b"the heart", b"the h\xffeart")
+    path = tmp_path / "quotedeck.lock"
+    path.write_bytes(b"\n".join(lines))
+    problem = read_lock(path)
+    assert isinstance(problem, Problem)
+    assert problem.location.line == broken + 1
+    assert problem.message.startswith("the file is not UTF-8: byte 0xff")

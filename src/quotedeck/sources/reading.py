@@ -50,6 +50,12 @@ def read_bytes_and_digest(
     path: Path, cited_at: Location | None = None, max_bytes: int = MAX_FILE_BYTES
 ) -> tuple[bytes, str] | Problem:
     """The file's bytes and their SHA-256, or the problem that stops reading it."""
+    data = read_bytes(path, cited_at, max_bytes)
+    return data if isinstance(data, Problem) else (data, hashlib.sha256(data).hexdigest())
+
+
+def read_bytes(path: Path, cited_at: Location | None = None, max_bytes: int = MAX_FILE_BYTES) -> bytes | Problem:
+    """The file's bytes, or the problem that stops reading it."""
     where = cited_at or Location(path)
     try:
         size = path.stat().st_size
@@ -66,7 +72,7 @@ def read_bytes_and_digest(
         return error(where, f"file not found: {path}", "check the file name and folder")
     except OSError as exc:
         return error(where, f"cannot read {path}: {exc.strerror or exc}")
-    return data, hashlib.sha256(data).hexdigest()
+    return data
 
 
 def _not_utf8(path: Path, data: bytes, offset: int) -> Problem:

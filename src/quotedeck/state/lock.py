@@ -25,7 +25,7 @@ from quotedeck.notes.note import quote_digest
 from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.files import is_inside
 from quotedeck.sources.ids import is_valid_id
-from quotedeck.sources.reading import read_utf8
+from quotedeck.sources.reading import decode_utf8, read_bytes
 
 LOCK_VERSION = 2
 _READABLE = (1, LOCK_VERSION)  # version 1 kept each note's `quote` where 2 keeps its `quote_digest`
@@ -141,16 +141,19 @@ def read_lock(path: Path) -> Lock | Problem:
         return error(Location(path), f"cannot read the lock file: {exc.strerror or exc}")
     if not is_inside(path, path.parent):
         return error(Location(path), "quotedeck.lock is a link to a file elsewhere", "replace the link with the file")
-    text = read_utf8(path)
+    data = read_bytes(path)
+    if isinstance(data, Problem):
+        return data
+    # JSON can escape half of a character (a lone surrogate, `\udc80`), which no file can be
+    # written with; quotedeck never writes one. Such a lock is read field by field, and refused.
+    halves = b"\\ud" in data or b"\\uD" in data
+    fast = None if halves else _as_written(data)
+    if fast is not None:
+        return fast
+    text = decode_utf8(path, data)
     if isinstance(text, Problem):
         return text
     hint = f"restore it from version control (git checkout -- {path})"
-    # JSON can escape half of a character (a lone surrogate, `\udc80`), which no file can be
-    # written with; quotedeck never writes one. Such a lock is read field by field, and refused.
-    halves = "\\ud" in text or "\\uD" in text
-    fast = None if halves else _as_written(text)
-    if fast is not None:
-        return fast
     try:
         lock = _lock(json.loads(text))
         if halves:
@@ -199,12 +202,13 @@ class _WrittenLock(msgspec.Struct, forbid_unknown_fields=True):
     version: Literal[2]
 
 
-def _as_written(text: str) -> Lock | None:
+def _as_written(data: bytes) -> Lock | None:
     """The lock, when it is as this version writes it (nearly always): decoded and typed by
-    msgspec in one pass, without a dict per note to check and let go. None for anything else,
-    which _lock reads field by field and reports where it is damaged."""
+    msgspec in one pass, from the file's bytes (msgspec checks they are UTF-8), without a dict
+    per note to check and let go. None for anything else (a byte order mark too), which _lock
+    reads field by field and reports where it is damaged."""
     try:
-        written = msgspec.json.decode(text, type=_WrittenLock)
+        written = msgspec.json.decode(data, type=_WrittenLock)
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     if not all(map(is_valid_id, written.notes)):
