@@ -26,16 +26,21 @@ _HYPHENATED = re.compile(r"\w+(?:-\w+)+")
 _DASH_BREAK = re.compile(
     r"(?<=\S[\u2013\u2014])[ \t]*\n[ \t]*(?=\S)|(?<=[\w\"'\u2019\u201d)\]])[ \t]*\n[ \t]*(?=[\u2013\u2014]\S)"
 )
+# What each of the two patterns above needs: it starts with a character the regular expression
+# engine scans for quickly, where the patterns start with a look-behind tried at every character.
+_DASH_BY_BREAK = re.compile(r"[\u2013\u2014][ \t]*\n|\n[ \t]*[\u2013\u2014]")
+_HYPHEN_BY_BREAK = re.compile(r"-[ \t]*\n")
 
 
 def join_broken_words(texts: Sequence[str]) -> tuple[list[str], tuple[str, ...]]:
     """The texts with every line-end hyphen break decided, and the words joined without a sign;
     a line break at a dash glued to a word is no space."""
-    if any("\u2013" in text or "\u2014" in text for text in texts):
-        texts = [_DASH_BREAK.sub("", text) for text in texts]
-    if not any("-\n" in text or "- \n" in text for text in texts):
-        return list(texts), ()
-    unbroken = [_BREAK.sub(" ", text) for text in texts]  # the words the text has besides the breaks
+    texts = [_DASH_BREAK.sub("", text) if _DASH_BY_BREAK.search(text) else text for text in texts]
+    broken = [_HYPHEN_BY_BREAK.search(text) is not None for text in texts]
+    if not any(broken):
+        return texts, ()
+    # The words the text has besides the breaks.
+    unbroken = [_BREAK.sub(" ", text) if hyphen else text for text, hyphen in zip(texts, broken, strict=True)]
     words = {word.lower() for text in unbroken for word in _WORD.findall(text)}
     compounds = {word.lower() for text in unbroken for word in _HYPHENATED.findall(text)}
     undecided: dict[str, None] = {}
@@ -50,7 +55,8 @@ def join_broken_words(texts: Sequence[str]) -> tuple[list[str], tuple[str, ...]]
         undecided[hyphenated.lower()] = None
         return joined
 
-    return [_BREAK.sub(decide, text) for text in texts], tuple(undecided)
+    joined = [_BREAK.sub(decide, text) if hyphen else text for text, hyphen in zip(texts, broken, strict=True)]
+    return joined, tuple(undecided)
 
 
 def with_words_joined(extracted: Extracted) -> Extracted:
