@@ -402,3 +402,16 @@ def test_a_changed_image_is_seen_by_the_stamp_and_the_cache(tmp_path: Path) -> N
     shutil.copytree(source, cold)
     pipeline.build(cold, tmp_path / "cold.apkg", now=T0 + DAY)
     assert (tmp_path / "cold.apkg").read_bytes() == out.read_bytes()
+
+
+def test_records_decoded_from_two_card_files_share_one_path_per_text(source: Path) -> None:
+    """The build looks a note's text up among every text's place: one object per path makes
+    that a lookup by identity."""
+    root = source
+    summaries = [
+        decode_summary(encode(summarize(check_card_file(root, root / name, "Deck", {}))))
+        for name in ("b.yaml", "c.yaml")
+    ]
+    (first, _, _), (second, _, _) = (summary.placed[0] for summary in summaries)
+    assert first == root / "texts" / "two.txt"
+    assert first is second
