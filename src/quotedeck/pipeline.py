@@ -29,7 +29,7 @@ from quotedeck.problems import Location, Problem, Severity, error
 from quotedeck.sources.files import SourceFolder, list_sources
 from quotedeck.sources.ids import slugify
 from quotedeck.sources.parse import check_cards, parse_card_file, parse_deck
-from quotedeck.state.changes import ChangeReport, Plan, plan
+from quotedeck.state.changes import ChangeReport, Plan, Planner
 from quotedeck.state.lock import LOCK_VERSION, Lock, read_lock
 from quotedeck.verify.cards import verify_cards
 from quotedeck.verify.texts import Extract, SourceText, TextShelf
@@ -252,13 +252,14 @@ def check(
     # Each card file's notes are made as it comes, and its checked cards then let go: what the
     # build keeps of every card is its note and the file's summary.
     numbering = Numbering(deck.name, deck.tags, lock) if deck else None
+    stamp = int(time.time()) if now is None else now
+    planner = Planner(lock, deck.name if deck else "", stamp)  # each file's notes stamped as they come
     ids: list[tuple[str, Location]] = []
     cited: list[tuple[Path, str, Location]] = []
     placed: list[tuple[Path, int, int]] = []  # each note's text, its quote's offset, the text's length
     drafts: list[VerifiedCard] = []
     texts_read: dict[Path, str] = {}
     asked = AskedTwice()
-    notes: list[NoteSpec] = []
     for done, (summary, file_notes) in enumerate(check_files(folder, deck.name if deck else "", numbering), start=1):
         problems += summary.problems
         ids += summary.ids
@@ -268,7 +269,7 @@ def check(
         drafts += summary.drafts
         for card in summary.asks:
             problems += asked.card(card)
-        notes += file_notes
+        planner.add(file_notes)
         if progress:
             progress(done, len(folder.card_files))
     problems += check_cards(deck, ids, any(p.is_error for p in problems))
@@ -279,8 +280,7 @@ def check(
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
     dues = [position(order[text], offset, length) for text, offset, length in placed]
-    stamp = int(time.time()) if now is None else now
-    the_plan = plan(notes, lock, deck.name, deck.location, stamp, dues)
+    the_plan = planner.plan(deck.location, dues)
     if strict and (problems or the_plan.warnings or drafts):
         raise SourceProblems(strictly([*problems, *the_plan.warnings]) + [unfinished(draft) for draft in drafts])
     return Checked(

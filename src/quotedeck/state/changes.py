@@ -7,8 +7,7 @@ gets a newer one. That is also what makes an unchanged build byte-identical.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -115,77 +114,102 @@ class Plan:
         return max([n.mod for n in self.notes] + [t.mod for t in self.notetypes])
 
 
-def plan(
-    notes: list[NoteSpec], lock: Lock, deck_name: str, deck_location: Location, now: int, dues: Sequence[int] = ()
-) -> Plan:
-    """Stamp each note against the lock, with its new-card position (`dues`, in the order of
-    `notes`; 0 for each when not given), and say what changed since it."""
-    old = lock.notes if lock.deck in ("", deck_name) else {}
-    stamped: list[StampedNote] = []
-    seen: set[str] = set()
-    added, updated, unchanged = [], [], []
-    removed_clozes: list[RemovedCloze] = []
-    moves: list[Problem] = []
-    renumbered: list[Problem] = []
-    for note, due in zip(notes, dues or itertools.repeat(0, len(notes)), strict=True):
-        before = old.get(note.card_id)
-        if before is None:
-            mod = now
-            added.append(note.card_id)
-        elif before.digest == note.digest and before.guid == note.guid:
-            mod = before.mod
-            unchanged.append(note.card_id)
-        else:
-            mod = max(now, before.mod + 1)
-            updated.append(note.card_id)
-        retired = NO_RETIRED
-        same = False
-        if before is not None:
-            clozes = dict(note.clozes)
-            same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
-            if not same:
-                renumbered.extend(_renumbered(note, clozes, before))
-            if before.retired or (not same and any(key not in clozes for key in before.clozes)):
-                live = set(clozes.values())
-                retired = dict(before.retired)
-                for key, ordinal in before.clozes.items():
-                    if key not in clozes and ordinal not in live:  # else it was reworded: its card lives on
-                        retired[key] = ordinal
-                        removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
-                # A number a phrase shows now is that phrase's (a merged lock gave it to two).
-                retired = {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
-        kept = before if same and _locks_as(note, mod, retired, before) else None
-        stamped.append(StampedNote(note, mod, retired, due, kept))
-        seen.add(note.card_id)
-        if before is not None and before.deck and before.deck != note.deck:
-            moves.append(_moved_warning(note, before.deck))
-    removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in seen]
-    types, changed_types = _stamp_notetypes(lock, now)
-    warnings = [
-        *renumbered,
-        *moves,
-        *_rename_warnings(notes, added, {card_id: lock.notes[card_id] for card_id, _ in removed}),
-        *_swap_warnings(notes, updated, old),
-    ]
-    if lock.deck and lock.deck != deck_name:
-        warnings.insert(
-            0,
-            warning(
-                deck_location,
-                f"the deck was renamed from `{lock.deck}`: note GUIDs come from the deck name, "
-                "so Anki will add every card again as a new note",
-                f"keep `name: {lock.deck}` to update the cards you already study",
-            ),
+class Planner:
+    """The plan, made as the notes come: each card file's notes are stamped against the lock
+    as soon as the file is checked (while the build checks the others), and what needs every
+    note (what was removed, renamed, swapped; each note's place in the reading order) is
+    left to `plan`."""
+
+    def __init__(self, lock: Lock, deck_name: str, now: int) -> None:
+        self.lock = lock
+        self.deck_name = deck_name
+        self.now = now
+        self.old = lock.notes if lock.deck in ("", deck_name) else {}
+        self.notes: list[NoteSpec] = []
+        self.stamped: list[StampedNote] = []  # without their places in the reading order
+        self.seen: set[str] = set()
+        self.added: list[str] = []
+        self.updated: list[str] = []
+        self.unchanged: list[str] = []
+        self.removed_clozes: list[RemovedCloze] = []
+        self.moves: list[Problem] = []
+        self.renumbered: list[Problem] = []
+
+    def add(self, notes: Iterable[NoteSpec]) -> None:
+        """Stamp each note with the modification time Anki will see, and keep its retired phrases."""
+        now, old = self.now, self.old
+        for note in notes:
+            before = old.get(note.card_id)
+            if before is None:
+                mod = now
+                self.added.append(note.card_id)
+            elif before.digest == note.digest and before.guid == note.guid:
+                mod = before.mod
+                self.unchanged.append(note.card_id)
+            else:
+                mod = max(now, before.mod + 1)
+                self.updated.append(note.card_id)
+            retired = NO_RETIRED
+            same = False
+            if before is not None:
+                clozes = dict(note.clozes)
+                same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
+                if not same:
+                    self.renumbered.extend(_renumbered(note, clozes, before))
+                if before.retired or (not same and any(key not in clozes for key in before.clozes)):
+                    retired = self._retired(note, clozes, before)
+            kept = before if same and _locks_as(note, mod, retired, before) else None
+            self.notes.append(note)
+            self.stamped.append(StampedNote(note, mod, retired, 0, kept))
+            self.seen.add(note.card_id)
+            if before is not None and before.deck and before.deck != note.deck:
+                self.moves.append(_moved_warning(note, before.deck))
+
+    def _retired(self, note: NoteSpec, clozes: dict[str, int], before: LockedNote) -> dict[str, int]:
+        """The numbers of the note's phrases that are gone, which no phrase may take."""
+        live = set(clozes.values())
+        retired = dict(before.retired)
+        for key, ordinal in before.clozes.items():
+            if key not in clozes and ordinal not in live:  # else it was reworded: its card lives on
+                retired[key] = ordinal
+                self.removed_clozes.append(RemovedCloze(note.card_id, note.guid, key, ordinal))
+        # A number a phrase shows now is that phrase's (a merged lock gave it to two).
+        return {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
+
+    def plan(self, deck_location: Location, dues: Sequence[int] = ()) -> Plan:
+        """The plan of the notes added, each with its new-card position (`dues`, in the order
+        of the notes; 0 for each when not given), and what changed since the lock."""
+        lock, deck_name, old = self.lock, self.deck_name, self.old
+        stamped = self.stamped
+        if dues:
+            stamped = [StampedNote(s.note, s.mod, s.retired, due, s.kept) for s, due in zip(stamped, dues, strict=True)]
+        removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in self.seen]
+        types, changed_types = _stamp_notetypes(lock, self.now)
+        warnings = [
+            *self.renumbered,
+            *self.moves,
+            *_rename_warnings(self.notes, self.added, {card_id: lock.notes[card_id] for card_id, _ in removed}),
+            *_swap_warnings(self.notes, self.updated, old),
+        ]
+        if lock.deck and lock.deck != deck_name:
+            warnings.insert(
+                0,
+                warning(
+                    deck_location,
+                    f"the deck was renamed from `{lock.deck}`: note GUIDs come from the deck name, "
+                    "so Anki will add every card again as a new note",
+                    f"keep `name: {lock.deck}` to update the cards you already study",
+                ),
+            )
+        report = ChangeReport(
+            tuple(self.added),
+            tuple(self.updated),
+            tuple(self.unchanged),
+            tuple(sorted(removed)),
+            tuple(changed_types),
+            tuple(self.removed_clozes),
         )
-    report = ChangeReport(
-        tuple(added),
-        tuple(updated),
-        tuple(unchanged),
-        tuple(sorted(removed)),
-        tuple(changed_types),
-        tuple(removed_clozes),
-    )
-    return Plan(tuple(stamped), tuple(types), deck_name, report, tuple(warnings))
+        return Plan(tuple(stamped), tuple(types), deck_name, report, tuple(warnings))
 
 
 def _locks_as(note: NoteSpec, mod: int, retired: dict[str, int], before: LockedNote | None) -> bool:
