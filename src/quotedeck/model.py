@@ -116,7 +116,7 @@ class NoteSpec(NamedTuple):
     guid: str
     kind: Kind
     deck: str
-    fields: tuple[str, ...]
+    flds: str  # the field values, each ended from the next by U+001F, as Anki stores them (they hold none)
     tags: tuple[str, ...]
     ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
     clozes: tuple[tuple[str, int], ...]  # each hidden phrase's key and its cloze number
@@ -125,3 +125,13 @@ class NoteSpec(NamedTuple):
     location: Location
     digest: str  # changes exactly when something Anki stores for the note changes
     media: tuple[MediaRef, ...] = ()  # the files its fields name
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The field values, in the notetype's order."""
+        return tuple(self.flds.split(FIELD_SEPARATOR))
+
+
+# What Anki stores between a note's field values; card text never holds it (sources/parse.py
+# refuses control characters).
+FIELD_SEPARATOR = "\x1f"

@@ -6,7 +6,7 @@ import functools
 import hashlib
 import html
 
-from quotedeck.model import Card, Kind, NoteSpec, VerifiedCard
+from quotedeck.model import FIELD_SEPARATOR, Card, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.escaping import cloze_html, escape_text
 from quotedeck.notes.identity import note_guid
 from quotedeck.notes.notetypes import NOTETYPES
@@ -19,10 +19,10 @@ def quote_digest(quote: str) -> str:
     return hashlib.blake2b(quote.encode(), digest_size=8).hexdigest()
 
 
-def note_digest(guid: str, kind: Kind, deck: str, fields: tuple[str, ...], tags: tuple[str, ...]) -> str:
-    """Changes exactly when something Anki stores for the note changes."""
-    parts = (guid, kind.value, deck, *fields, " ".join(tags))
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+def note_digest(guid: str, kind: Kind, deck: str, flds: str, tags: tuple[str, ...]) -> str:
+    """Changes exactly when something Anki stores for the note changes (`flds`: its fields joined)."""
+    parts = (guid, kind.value, deck, flds, " ".join(tags))
+    return hashlib.sha256(FIELD_SEPARATOR.join(parts).encode()).hexdigest()[:16]
 
 
 def citation(card: Card, place: str) -> str:
@@ -106,18 +106,19 @@ def build_note(
     ordered = sorted(deletions)  # by cloze number, which comes first and differs between a card's deletions
     guid = note_guid(deck_name, card.id)
     unique_tags = _tags(deck_tags, card.tags, card.kind, card.source.title)
+    flds = FIELD_SEPARATOR.join(values)
     return NoteSpec(
         card_id=card.id,
         guid=guid,
         kind=card.kind,
         deck=card.deck,
-        fields=values,
+        flds=flds,
         tags=unique_tags,
         ordinals=tuple([d.ordinal for d in ordered]),
         clozes=tuple([(d.key, d.ordinal) for d in ordered]),
         prompt=card.prompt,
         quote_digest=quote_digest(shown_quote),
         location=card.location,
-        digest=note_digest(guid, card.kind, card.deck, values, unique_tags),
+        digest=note_digest(guid, card.kind, card.deck, flds, unique_tags),
         media=tuple(m for m in (card.image, card.audio) if m is not None),
     )

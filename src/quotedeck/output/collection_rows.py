@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from quotedeck.model import Kind
+from quotedeck.model import FIELD_SEPARATOR, Kind
 from quotedeck.state.changes import StampedNote
 
 # The field shown in Anki's browser: the term, or the question.
@@ -50,8 +50,9 @@ def _note_rows(numbered: NumberedNotes, model_ids: dict[Kind, int]) -> Iterator[
     for note_id, _deck_id, stamped in numbered:
         note = stamped.note
         tags = f" {' '.join(note.tags)} "
-        sort_field = note.fields[SORT_FIELD[note.kind]]
-        yield note_id, note.guid, model_ids[note.kind], stamped.mod, tags, "\x1f".join(note.fields), sort_field
+        sort = SORT_FIELD[note.kind]
+        sort_field = note.flds.split(FIELD_SEPARATOR, sort + 1)[sort]
+        yield note_id, note.guid, model_ids[note.kind], stamped.mod, tags, note.flds, sort_field
 
 
 def _card_rows(numbered: NumberedNotes) -> Iterator[tuple[object, ...]]:
