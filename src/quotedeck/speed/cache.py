@@ -20,7 +20,6 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from quotedeck import __version__
-from quotedeck.output.atomic import file_digest
 from quotedeck.pipeline import FileSummary, card_file_inputs
 from quotedeck.sources.files import is_inside
 from quotedeck.speed.encoding import decode_summary
@@ -68,6 +67,9 @@ class FileCache:
     writes: bool = True  # whether what is checked anew is kept (`check` keeps nothing)
     shelf: Shelf = field(init=False)
     keys: dict[Path, str] = field(default_factory=dict)  # each card file's key in this build
+    # The inputs as they are when the build is saved (each hashed then, on first asking), the lock
+    # just written among them: what the stamp records, as the cache keeps only unchanged files.
+    after: Hashes = field(default_factory=Hashes)
 
     def __post_init__(self) -> None:
         self.shelf = Shelf(cache_folder(self.root, "entries"), _MAX_ENTRY, writes=self.writes)
@@ -86,7 +88,7 @@ class FileCache:
         """Card file `path`, checked anew in this build: kept if, when the build is saved, the card
         file still has the bytes it was keyed by (one saved meanwhile is checked again next time)."""
         digest = self.hashes(path)
-        self.shelf.stage(key, _FORMAT + encoded, lambda: file_digest(path) == digest)
+        self.shelf.stage(key, _FORMAT + encoded, lambda: self.after(path) == digest)
 
     def save(self) -> None:
         """Keep the new entries, and drop those no longer used (older versions of the card files)."""

@@ -64,7 +64,7 @@ def build(
         else:
             cache.save()
             memo.save()
-            again = Hashes()  # the inputs as they are now, the lock just written among them
+            again = cache.after  # the inputs as they are now, the lock just written among them
             if _unchanged_since(folder, hashes, again):  # what was hashed is what was read
                 remember(folder, out, report, again)
         return report
