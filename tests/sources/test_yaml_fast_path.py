@@ -159,3 +159,35 @@ def test_a_file_that_could_hold_too_many_values_is_composed_here() -> None:
     text = HEAD + CARD
     assert not assert_same_with_and_without_fast_path(text, max_values=3 * len(text) - 1)
     assert assert_same_with_and_without_fast_path(text, max_values=3 * len(text))
+
+
+def _tags(node: Node) -> list[str]:
+    found = [node.tag]
+    if isinstance(node, MappingNode):
+        for key, value in node.value:
+            found += _tags(key) + _tags(value)
+    elif isinstance(node.value, list):
+        for item in node.value:
+            found += _tags(item)
+    return found
+
+
+@FIXED
+@given(VALUE)
+def test_the_loader_resolves_every_value_as_pyyamls_safe_loader_does(value: Any) -> None:
+    """Our loader looks up PyYAML's own resolvers with less work a node: the same tag for every
+    number, boolean, null, date or text, plain or quoted."""
+    text = yaml.safe_dump({"v": value}, allow_unicode=True)
+    assert _tags(yaml.compose(text, Loader=yamlnodes.Loader)) == _tags(yaml.compose(text, Loader=yaml.SafeLoader))
+
+
+@pytest.mark.parametrize(
+    "plain",
+    [
+        *["yes", "No", "on", "OFF", "~", "null", "", "1984", "-12", "+1", "0o17", "0x1F", "1_000", "1:20", "1.5e3"],
+        *[".inf", "-.Inf", ".NaN", "2001-12-14", "2001-12-14t21:59:43.10-05:00", "=", "<<", "Wow!", "a b", "é"],
+    ],
+)
+def test_a_plain_scalar_gets_the_tag_pyyamls_safe_loader_gives_it(plain: str) -> None:
+    text = f"v: {plain}\nw: [{plain}]\n"
+    assert _tags(yaml.compose(text, Loader=yamlnodes.Loader)) == _tags(yaml.compose(text, Loader=yaml.SafeLoader))

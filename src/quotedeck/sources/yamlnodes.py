@@ -40,9 +40,9 @@ from quotedeck.problems import Location, Problem, error
 from quotedeck.sources.reading import read_utf8
 
 try:  # libyaml's parser is several times faster; PyYAML falls back without it
-    from yaml import CSafeLoader as Loader
+    from yaml import CSafeLoader as SafeLoader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as Loader  # type: ignore[assignment]
+    from yaml import SafeLoader  # type: ignore[assignment]
 
 # Where YAML (and so every line number in a location) ends a line.
 YAML_LINE_BREAK = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
@@ -92,6 +92,35 @@ def _mark(mark: object) -> yaml.Mark | None:
 
 # The fast path needs libyaml's C composer (PyYAML's wheels include it).
 FAST_COMPOSER = yaml.__with_libyaml__
+
+# The safe loader's implicit resolvers (which plain scalars are numbers, booleans, null...), and
+# those for any first character, looked up once for each first character.
+_WILDCARD = tuple(SafeLoader.yaml_implicit_resolvers.get(None, []))
+_RESOLVERS = {
+    first: tuple(resolvers) + _WILDCARD
+    for first, resolvers in SafeLoader.yaml_implicit_resolvers.items()
+    if first is not None
+}
+
+
+class Loader(SafeLoader):
+    """The safe loader, resolving tags as it does, with less work a node: libyaml's composer asks
+    for each of a card file's values, and the safe loader has no path resolvers to follow."""
+
+    def resolve(self, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is ScalarNode:
+            if implicit[0]:
+                for tag, pattern in _RESOLVERS.get(value[:1], _WILDCARD):
+                    if pattern.match(value):
+                        return str(tag)
+            return STR_TAG
+        return MAP_TAG if kind is MappingNode else SEQ_TAG
+
+    def descend_resolver(self, current_node: Node | None, current_index: object) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 # A tag (`!`), an anchor (`&`) or an alias (`*`) starts a token, so it comes first
@@ -309,7 +338,7 @@ class _Composer:
                 node.end_mark = _mark(event.end_mark)
             elif isinstance(event, ScalarEvent):
                 self._check(event, len(stack))
-                tag = self.loader.resolve(ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+                tag = self.loader.resolve(ScalarNode, event.value, event.implicit)
                 node = ScalarNode(tag, event.value, _mark(event.start_mark), _mark(event.end_mark), event.style)
             else:  # stream start, document end
                 continue
