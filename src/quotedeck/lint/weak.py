@@ -34,8 +34,10 @@ def lint_card(verified: VerifiedCard) -> list[Problem]:
     """The warnings of the rules that look at one card alone."""
     found = _long_quote(verified)
     folded_texts: dict[str, str] = {}  # the front's texts, folded once for every phrase
+    lowered = straighten_quotes(verified.shown.lower())  # each phrase's card shows a cut of it
+    quote = lowered if len(lowered) == len(verified.shown) else None  # else cut first, then folded
     for spans in verified.phrases:
-        found += _giveaways(verified, spans, folded_texts)
+        found += _giveaways(verified, spans, folded_texts, quote)
         found += _weak_hint(verified, spans)
     return found
 
@@ -83,7 +85,7 @@ class AskedTwice:
 
 
 def _long_quote(verified: VerifiedCard) -> list[Problem]:
-    words = len(verified.shown.split())
+    words = verified.shown.count(" ") + 1 if verified.shown else 0  # its whitespace is single spaces
     if words <= MAX_QUOTE_WORDS:
         return []
     return [
@@ -136,14 +138,21 @@ def _gives_away(phrase: str, folded: str, text: str, haystack: str) -> bool:
     return fuzz.partial_ratio(folded, haystack, score_cutoff=GIVEAWAY_SIMILARITY) > 0
 
 
-def _giveaways(verified: VerifiedCard, spans: PhraseSpans, folded_texts: dict[str, str]) -> list[Problem]:
+def _giveaways(
+    verified: VerifiedCard, spans: PhraseSpans, folded_texts: dict[str, str], quote: str | None
+) -> list[Problem]:
+    """`quote`: the card's quote lowered and straightened, letter for letter, when it can be cut
+    as the quote itself is (lowering changes the length of a few letters, such as İ)."""
     phrase = spans.phrase.text
     folded = _folded(phrase)
     for what, text, where in _front(verified, spans):
         if what == "hint" and phrase_key(text) == spans.key:
             continue  # a hint that is its phrase: _weak_hint says so
-        haystack = folded_texts.get(text)
-        if haystack is None:
+        if what == "quote" and quote is not None:
+            haystack = " ".join(_visible(quote, spans.spans).split())
+        elif text in folded_texts:
+            haystack = folded_texts[text]
+        else:
             haystack = folded_texts[text] = _folded(text)
         if _gives_away(phrase, folded, text, haystack):
             whole = "contains" if phrase_spans(phrase, text) else "nearly contains"
