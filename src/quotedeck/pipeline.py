@@ -22,7 +22,7 @@ from quotedeck.lint.weak import AskedTwice, Asks, asks, lint_card
 from quotedeck.model import DeckInfo, Kind, NoteSpec, VerifiedCard
 from quotedeck.notes.note import build_note
 from quotedeck.notes.numbering import number_phrases
-from quotedeck.notes.order import position, text_order
+from quotedeck.notes.order import positions, text_order
 from quotedeck.output.build_lock import one_build_at_a_time
 from quotedeck.output.writing import write_outputs
 from quotedeck.problems import Location, Problem, Severity, error
@@ -279,7 +279,7 @@ def check(
     problems += order_problems
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
-    dues = [position(order[text], offset, length) for text, offset, length in placed]
+    dues = positions(order, placed)
     the_plan = planner.plan(deck.location, dues)
     if strict and (problems or the_plan.warnings or drafts):
         raise SourceProblems(strictly([*problems, *the_plan.warnings]) + [unfinished(draft) for draft in drafts])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TypeVar
 
 from quotedeck.model import DeckInfo
 from quotedeck.problems import Location, Problem, error, warning
@@ -25,12 +26,23 @@ TEXT_ROOM = 1_000_000
 # scheduling): 2147 texts of a million positions each stay below 2**31.
 MAX_TEXTS = (2**31 - 1) // TEXT_ROOM
 
+T = TypeVar("T")
+
 
 def position(text_index: int, offset: int, text_length: int) -> int:
     """The new-card position of a quote starting at `offset` of its text, the `text_index`th
     in the reading order. Texts past the last range share it, in the order of their quotes."""
-    place = min(TEXT_ROOM - 1, max(0, offset) * TEXT_ROOM // max(1, text_length))
-    return min(text_index, MAX_TEXTS - 1) * TEXT_ROOM + place
+    return positions({None: text_index}, [(None, offset, text_length)])[0]
+
+
+def positions(order: dict[T, int], placed: Iterable[tuple[T, int, int]]) -> list[int]:
+    """position() of each quote, given as (its text, its offset, the text's length), with each
+    text's index in the reading order: in one pass, as a build has one for every note."""
+    last_place, last_text = TEXT_ROOM - 1, MAX_TEXTS - 1
+    return [
+        min(order[text], last_text) * TEXT_ROOM + min(last_place, max(0, offset) * TEXT_ROOM // max(1, length))
+        for text, offset, length in placed
+    ]
 
 
 def text_order(

@@ -261,7 +261,9 @@ class _CardFile:
             return []
         if not cards_node.value:
             self.reader.fail(cards_node, "the list of cards is empty", "add a card, or delete the file")
-        items = [item for item in cards_node.value if self.reader.at(item).line not in set_aside]
+        items = cards_node.value
+        if set_aside:  # cards a syntax error set aside are reported, not read
+            items = [item for item in items if self.reader.at(item).line not in set_aside]
         cards = [self._card(item, deck, tags or (), source) for item in items]
         return [card for card in cards if card is not None] if source else []
 
