@@ -252,8 +252,7 @@ def check(
     # Each card file's notes are made as it comes, and its checked cards then let go: what the
     # build keeps of every card is its note and the file's summary.
     numbering = Numbering(deck.name, deck.tags, lock) if deck else None
-    stamp = int(time.time()) if now is None else now
-    planner = Planner(lock, deck.name if deck else "", stamp)  # each file's notes stamped as they come
+    notes: list[NoteSpec] = []
     ids: list[tuple[str, Location]] = []
     cited: list[tuple[Path, str, Location]] = []
     placed: list[tuple[Path, int, int]] = []  # each note's text, its quote's offset, the text's length
@@ -269,7 +268,7 @@ def check(
         drafts += summary.drafts
         for card in summary.asks:
             problems += asked.card(card)
-        planner.add(file_notes)
+        notes += file_notes
         if progress:
             progress(done, len(folder.card_files))
     problems += check_cards(deck, ids, any(p.is_error for p in problems))
@@ -280,7 +279,11 @@ def check(
     if any(p.is_error for p in order_problems):
         raise SourceProblems(problems)
     dues = positions(order, placed)
-    the_plan = planner.plan(deck.location, dues)
+    # Stamped only now: while workers check card files they share the lock's pages with this
+    # process, and reading its records here would make each a copy of its own.
+    planner = Planner(lock, deck.name, int(time.time()) if now is None else now)
+    planner.add(notes, dues)
+    the_plan = planner.plan(deck.location)
     if strict and (problems or the_plan.warnings or drafts):
         raise SourceProblems(strictly([*problems, *the_plan.warnings]) + [unfinished(draft) for draft in drafts])
     return Checked(

@@ -7,7 +7,7 @@ gets a newer one. That is also what makes an unchanged build byte-identical.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -115,10 +115,8 @@ class Plan:
 
 
 class Planner:
-    """The plan, made as the notes come: each card file's notes are stamped against the lock
-    as soon as the file is checked (while the build checks the others), and what needs every
-    note (what was removed, renamed, swapped; each note's place in the reading order) is
-    left to `plan`."""
+    """The plan: the notes are stamped against the lock (`add`), then what needs every note (what
+    was removed, renamed, swapped) is found (`plan`)."""
 
     def __init__(self, lock: Lock, deck_name: str, now: int) -> None:
         self.lock = lock
@@ -126,7 +124,7 @@ class Planner:
         self.now = now
         self.old = lock.notes if lock.deck in ("", deck_name) else {}
         self.notes: list[NoteSpec] = []
-        self.stamped: list[StampedNote] = []  # without their places in the reading order
+        self.stamped: list[StampedNote] = []
         self.seen: set[str] = set()
         self.added: list[str] = []
         self.updated: list[str] = []
@@ -135,10 +133,11 @@ class Planner:
         self.moves: list[Problem] = []
         self.renumbered: list[Problem] = []
 
-    def add(self, notes: Iterable[NoteSpec]) -> None:
-        """Stamp each note with the modification time Anki will see, and keep its retired phrases."""
+    def add(self, notes: Sequence[NoteSpec], dues: Sequence[int] = ()) -> None:
+        """Stamp each note with the modification time Anki will see and its new-card position
+        (`dues`, in the order of `notes`; 0 for each when not given), and keep its retired phrases."""
         now, old = self.now, self.old
-        for note in notes:
+        for note, due in zip(notes, dues or [0] * len(notes), strict=True):
             before = old.get(note.card_id)
             if before is None:
                 mod = now
@@ -160,7 +159,7 @@ class Planner:
                     retired = self._retired(note, clozes, before)
             kept = before if same and _locks_as(note, mod, retired, before) else None
             self.notes.append(note)
-            self.stamped.append(StampedNote(note, mod, retired, 0, kept))
+            self.stamped.append(StampedNote(note, mod, retired, due, kept))
             self.seen.add(note.card_id)
             if before is not None and before.deck and before.deck != note.deck:
                 self.moves.append(_moved_warning(note, before.deck))
@@ -176,13 +175,9 @@ class Planner:
         # A number a phrase shows now is that phrase's (a merged lock gave it to two).
         return {key: n for key, n in retired.items() if key not in clozes and n not in live} or NO_RETIRED
 
-    def plan(self, deck_location: Location, dues: Sequence[int] = ()) -> Plan:
-        """The plan of the notes added, each with its new-card position (`dues`, in the order
-        of the notes; 0 for each when not given), and what changed since the lock."""
+    def plan(self, deck_location: Location) -> Plan:
+        """The plan of the notes added, and what changed since the lock."""
         lock, deck_name, old = self.lock, self.deck_name, self.old
-        stamped = self.stamped
-        if dues:
-            stamped = [StampedNote(s.note, s.mod, s.retired, due, s.kept) for s, due in zip(stamped, dues, strict=True)]
         removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in self.seen]
         types, changed_types = _stamp_notetypes(lock, self.now)
         warnings = [
@@ -209,7 +204,7 @@ class Planner:
             tuple(changed_types),
             tuple(self.removed_clozes),
         )
-        return Plan(tuple(stamped), tuple(types), deck_name, report, tuple(warnings))
+        return Plan(tuple(self.stamped), tuple(types), deck_name, report, tuple(warnings))
 
 
 def _locks_as(note: NoteSpec, mod: int, retired: dict[str, int], before: LockedNote | None) -> bool:
