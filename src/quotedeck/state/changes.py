@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from rapidfuzz import fuzz
 
-from quotedeck.model import NoteSpec
+from quotedeck.model import Kind, NoteSpec
 from quotedeck.notes.notetypes import NOTETYPES, Notetype
 from quotedeck.problems import Location, Problem, warning
 from quotedeck.state.lock import NO_RETIRED, Lock, LockedNote, LockedNotetype, write_lock
@@ -137,31 +137,32 @@ class Planner:
         """Stamp each note with the modification time Anki will see and its new-card position
         (`dues`, in the order of `notes`; 0 for each when not given), and keep its retired phrases."""
         now, old = self.now, self.old
+        stamp, seen = self.stamped.append, self.seen.add
+        self.notes.extend(notes)
         for note, due in zip(notes, dues or [0] * len(notes), strict=True):
-            before = old.get(note.card_id)
+            card_id = note.card_id
+            seen(card_id)
+            before = old.get(card_id)
             if before is None:
-                mod = now
-                self.added.append(note.card_id)
-            elif before.digest == note.digest and before.guid == note.guid:
+                self.added.append(card_id)
+                stamp(StampedNote(note, now, NO_RETIRED, due))
+                continue
+            if before.digest == note.digest and before.guid == note.guid:
                 mod = before.mod
-                self.unchanged.append(note.card_id)
+                self.unchanged.append(card_id)
             else:
                 mod = max(now, before.mod + 1)
-                self.updated.append(note.card_id)
+                self.updated.append(card_id)
             retired = NO_RETIRED
-            same = False
-            if before is not None:
-                clozes = dict(note.clozes)
-                same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
-                if not same:
-                    self.renumbered.extend(_renumbered(note, clozes, before))
-                if before.retired or (not same and any(key not in clozes for key in before.clozes)):
-                    retired = self._retired(note, clozes, before)
+            clozes = dict(note.clozes)
+            same = clozes == before.clozes  # the same numbers for the same phrases: nearly every note
+            if not same:
+                self.renumbered.extend(_renumbered(note, clozes, before))
+            if before.retired or (not same and any(key not in clozes for key in before.clozes)):
+                retired = self._retired(note, clozes, before)
             kept = before if same and _locks_as(note, mod, retired, before) else None
-            self.notes.append(note)
-            self.stamped.append(StampedNote(note, mod, retired, due, kept))
-            self.seen.add(note.card_id)
-            if before is not None and before.deck and before.deck != note.deck:
+            stamp(StampedNote(note, mod, retired, due, kept))
+            if before.deck and before.deck != note.deck:
                 self.moves.append(_moved_warning(note, before.deck))
 
     def _retired(self, note: NoteSpec, clozes: dict[str, int], before: LockedNote) -> dict[str, int]:
@@ -178,7 +179,7 @@ class Planner:
     def plan(self, deck_location: Location) -> Plan:
         """The plan of the notes added, and what changed since the lock."""
         lock, deck_name, old = self.lock, self.deck_name, self.old
-        removed = [(card_id, n.guid) for card_id, n in lock.notes.items() if card_id not in self.seen]
+        removed = [(card_id, lock.notes[card_id].guid) for card_id in sorted(lock.notes.keys() - self.seen)]
         types, changed_types = _stamp_notetypes(lock, self.now)
         warnings = [
             *self.renumbered,
@@ -207,17 +208,20 @@ class Planner:
         return Plan(tuple(self.stamped), tuple(types), deck_name, report, tuple(warnings))
 
 
-def _locks_as(note: NoteSpec, mod: int, retired: dict[str, int], before: LockedNote | None) -> bool:
+# Each kind as the lock writes it (Enum's `.value` is looked up in Python; the kinds hash by identity).
+_KIND_NAMES = {kind: kind.value for kind in Kind}
+
+
+def _locks_as(note: NoteSpec, mod: int, retired: dict[str, int], before: LockedNote) -> bool:
     """Whether the lock's record of a note with its numbers is the one this build writes: nearly
     every note of a build, whose records are then not made again."""
     return (
-        before is not None
-        and not retired
+        not retired
         and not before.retired
         and mod == before.mod
         and before.digest == note.digest
         and before.guid == note.guid
-        and before.kind == note.kind.value
+        and before.kind == _KIND_NAMES[note.kind]
         and before.prompt == note.prompt
         and before.quote_digest == note.quote_digest
         and before.deck == note.deck
