@@ -266,8 +266,7 @@ def check(
         cited += summary.cited
         placed += summary.placed
         drafts += summary.drafts
-        for card in summary.asks:
-            problems += asked.card(card)
+        problems += asked.cards(summary.asks)
         notes += file_notes
         if progress:
             progress(done, len(folder.card_files))

@@ -9,7 +9,7 @@ warned of by verify/cards.py, which alone sees the text.)
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -61,27 +61,31 @@ def asks(verified: VerifiedCard) -> Asks:
 
 class AskedTwice:
     """Two cards hiding the same phrase of the same quote: the one rule that needs every card.
-    It is told the cards one at a time, and keeps only what tells one card's question."""
+    It is told the cards a card file at a time, and keeps only what tells one card's question."""
 
     def __init__(self) -> None:
         self.first_seen: dict[tuple[bytes, str], tuple[str, Location]] = {}
 
-    def card(self, card: Asks) -> list[Problem]:
-        """The warnings this card gives, beside the cards told before it."""
+    def cards(self, cards: Iterable[Asks]) -> list[Problem]:
+        """The warnings these cards give, beside the cards told before them."""
         found: list[Problem] = []
-        for key, text, location in card.phrases:
-            first = self.first_seen.setdefault((card.quote, key), (card.card_id, card.location))
-            if first[0] != card.card_id:
-                where = first[1]
-                found.append(
-                    warning(
-                        location,
-                        f"card `{card.card_id}` hides `{text}` in the same quote as card `{first[0]}` "
-                        f"({where.path.name}:{where.line})",
-                        "the two cards ask the same thing: remove one, or hide another phrase",
-                    )
-                )
+        first_seen = self.first_seen.setdefault
+        for card in cards:
+            for key, text, location in card.phrases:
+                first = first_seen((card.quote, key), (card.card_id, card.location))
+                if first[0] != card.card_id:
+                    found.append(self._twice(card, text, location, first))
         return found
+
+    @staticmethod
+    def _twice(card: Asks, text: str, location: Location, first: tuple[str, Location]) -> Problem:
+        where = first[1]
+        return warning(
+            location,
+            f"card `{card.card_id}` hides `{text}` in the same quote as card `{first[0]}` "
+            f"({where.path.name}:{where.line})",
+            "the two cards ask the same thing: remove one, or hide another phrase",
+        )
 
 
 def _long_quote(verified: VerifiedCard) -> list[Problem]:
