@@ -117,7 +117,7 @@ class NoteSpec(NamedTuple):
     kind: Kind
     deck: str
     flds: str  # the field values, each ended from the next by U+001F, as Anki stores them (they hold none)
-    tags: tuple[str, ...]
+    tag_text: str  # the tags, each parted from the next by a space (a tag holds none)
     ordinals: tuple[int, ...]  # the cloze numbers, hence the note's Anki cards
     clozes: tuple[tuple[str, int], ...]  # each hidden phrase's key and its cloze number
     prompt: str  # the term or question, as written: the lock uses it to spot renames
@@ -130,6 +130,11 @@ class NoteSpec(NamedTuple):
     def fields(self) -> tuple[str, ...]:
         """The field values, in the notetype's order."""
         return tuple(self.flds.split(FIELD_SEPARATOR))
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        """The note's tags, in order."""
+        return tuple(self.tag_text.split())
 
 
 # What Anki stores between a note's field values; card text never holds it (sources/parse.py

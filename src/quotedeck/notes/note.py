@@ -19,9 +19,9 @@ def quote_digest(quote: str) -> str:
     return hashlib.blake2b(quote.encode(), digest_size=8).hexdigest()
 
 
-def note_digest(guid: str, kind: Kind, deck: str, flds: str, tags: tuple[str, ...]) -> str:
-    """Changes exactly when something Anki stores for the note changes (`flds`: its fields joined)."""
-    parts = (guid, kind.value, deck, flds, " ".join(tags))
+def note_digest(guid: str, kind: Kind, deck: str, flds: str, tag_text: str) -> str:
+    """Changes exactly when something Anki stores for the note changes (its fields and tags joined)."""
+    parts = (guid, kind.value, deck, flds, tag_text)
     return hashlib.sha256(FIELD_SEPARATOR.join(parts).encode()).hexdigest()[:16]
 
 
@@ -56,9 +56,9 @@ def also_html(names: tuple[str, ...]) -> str:
     return " · ".join([f"<bdi>{escape_text(name)}</bdi>" for name in names])
 
 
-@functools.cache  # most cards of a card file have the same tags: one tuple serves them all
-def _tags(deck_tags: tuple[str, ...], card_tags: tuple[str, ...], kind: Kind, title: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys((*deck_tags, *card_tags, f"quotedeck::{kind.value}", f"source::{slugify(title)}")))
+@functools.cache  # most cards of a card file have the same tags: one text serves them all
+def _tags(deck_tags: tuple[str, ...], card_tags: tuple[str, ...], kind: Kind, title: str) -> str:
+    return " ".join(dict.fromkeys((*deck_tags, *card_tags, f"quotedeck::{kind.value}", f"source::{slugify(title)}")))
 
 
 def media_html(card: Card) -> str:
@@ -105,7 +105,7 @@ def build_note(
         raise ValueError("field values do not match the notetype")
     ordered = sorted(deletions)  # by cloze number, which comes first and differs between a card's deletions
     guid = note_guid(deck_name, card.id)
-    unique_tags = _tags(deck_tags, card.tags, card.kind, card.source.title)
+    tag_text = _tags(deck_tags, card.tags, card.kind, card.source.title)
     flds = FIELD_SEPARATOR.join(values)
     return NoteSpec(
         card_id=card.id,
@@ -113,12 +113,12 @@ def build_note(
         kind=card.kind,
         deck=card.deck,
         flds=flds,
-        tags=unique_tags,
+        tag_text=tag_text,
         ordinals=tuple([d.ordinal for d in ordered]),
         clozes=tuple([(d.key, d.ordinal) for d in ordered]),
         prompt=card.prompt,
         quote_digest=quote_digest(shown_quote),
         location=card.location,
-        digest=note_digest(guid, card.kind, card.deck, flds, unique_tags),
+        digest=note_digest(guid, card.kind, card.deck, flds, tag_text),
         media=tuple(m for m in (card.image, card.audio) if m is not None),
     )

@@ -49,7 +49,7 @@ _INSERT_CARD = "INSERT INTO cards VALUES(?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0,
 def _note_rows(numbered: NumberedNotes, model_ids: dict[Kind, int]) -> Iterator[tuple[object, ...]]:
     for note_id, _deck_id, stamped in numbered:
         note = stamped.note
-        tags = f" {' '.join(note.tags)} "
+        tags = f" {note.tag_text} "
         sort = SORT_FIELD[note.kind]
         sort_field = note.flds.split(FIELD_SEPARATOR, sort + 1)[sort]
         yield note_id, note.guid, model_ids[note.kind], stamped.mod, tags, note.flds, sort_field

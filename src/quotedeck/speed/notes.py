@@ -22,7 +22,7 @@ from quotedeck.pipeline import Numbering
 from quotedeck.speed.encoding import decode_notes
 from quotedeck.speed.storage import Shelf, cache_folder
 
-_FORMAT = b"quotedeck notes entry 4\n"
+_FORMAT = b"quotedeck notes entry 5\n"
 _MAX_ENTRY = 256 * 2**20
 
 
