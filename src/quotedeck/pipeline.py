@@ -266,7 +266,7 @@ def check(
         cited += summary.cited
         placed += summary.placed
         drafts += summary.drafts
-        problems += asked.cards(summary.asks)
+        problems += asked.cards(summary.asks, summary.path)
         notes += file_notes
         if progress:
             progress(done, len(folder.card_files))

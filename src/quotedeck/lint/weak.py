@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import NamedTuple
 
 from rapidfuzz import fuzz
@@ -43,20 +44,25 @@ def lint_card(verified: VerifiedCard) -> list[Problem]:
 
 
 class Asks(NamedTuple):
-    """What a card asks, as AskedTwice compares cards: its quote, and each phrase it hides."""
+    """What a card asks, as AskedTwice compares cards: its quote, and each phrase it hides. Places
+    are lines and columns of the card's own file (a build keeps one of these for every card,
+    and sends each from the worker that made it)."""
 
     card_id: str
-    location: Location
-    quote: bytes  # a digest of the quote as phrase_key folds it: every card's is kept while a build runs
-    phrases: tuple[tuple[str, str, Location], ...]  # each hidden phrase's key, its text, where it is
+    line: int  # where the card starts
+    quote: bytes  # a digest of the quote as phrase_key folds it
+    phrases: tuple[tuple[str, str, int, int], ...]  # each hidden phrase's key, its text, its line and column
 
 
 def asks(verified: VerifiedCard) -> Asks:
     """What `verified` asks: all AskedTwice keeps of a card, so that a build can let the card go."""
     card = verified.card
-    phrases = tuple((spans.key, spans.phrase.text, spans.phrase.location) for spans in verified.phrases)
+    phrases = tuple(
+        (spans.key, spans.phrase.text, spans.phrase.location.line, spans.phrase.location.column)
+        for spans in verified.phrases
+    )
     quote = hashlib.blake2b(phrase_key(verified.shown).encode(), digest_size=16).digest()
-    return Asks(card.id, card.location, quote, phrases)
+    return Asks(card.id, card.location.line, quote, phrases)
 
 
 class AskedTwice:
@@ -64,28 +70,26 @@ class AskedTwice:
     It is told the cards a card file at a time, and keeps only what tells one card's question."""
 
     def __init__(self) -> None:
-        self.first_seen: dict[tuple[bytes, str], tuple[str, Location]] = {}
+        self.first_seen: dict[tuple[bytes, str], tuple[str, Path, int]] = {}  # card id, file, line
 
-    def cards(self, cards: Iterable[Asks]) -> list[Problem]:
-        """The warnings these cards give, beside the cards told before them."""
+    def cards(self, cards: Iterable[Asks], path: Path) -> list[Problem]:
+        """The warnings these cards of the card file `path` give, beside the cards told before them."""
         found: list[Problem] = []
         first_seen = self.first_seen.setdefault
         for card in cards:
-            for key, text, location in card.phrases:
-                first = first_seen((card.quote, key), (card.card_id, card.location))
+            for key, text, line, column in card.phrases:
+                first = first_seen((card.quote, key), (card.card_id, path, card.line))
                 if first[0] != card.card_id:
-                    found.append(self._twice(card, text, location, first))
+                    first_id, first_path, first_line = first
+                    found.append(
+                        warning(
+                            Location(path, line, column),
+                            f"card `{card.card_id}` hides `{text}` in the same quote as card `{first_id}` "
+                            f"({first_path.name}:{first_line})",
+                            "the two cards ask the same thing: remove one, or hide another phrase",
+                        )
+                    )
         return found
-
-    @staticmethod
-    def _twice(card: Asks, text: str, location: Location, first: tuple[str, Location]) -> Problem:
-        where = first[1]
-        return warning(
-            location,
-            f"card `{card.card_id}` hides `{text}` in the same quote as card `{first[0]}` "
-            f"({where.path.name}:{where.line})",
-            "the two cards ask the same thing: remove one, or hide another phrase",
-        )
 
 
 def _long_quote(verified: VerifiedCard) -> list[Problem]:

@@ -26,7 +26,7 @@ from quotedeck.speed.encoding import decode_summary
 from quotedeck.speed.hashing import Hashes
 from quotedeck.speed.storage import Shelf, cache_folder
 
-_FORMAT = b"quotedeck card file entry 4\n"
+_FORMAT = b"quotedeck card file entry 5\n"
 # An entry is the size of its card file, a few times over; card files are at most 16 MB.
 _MAX_ENTRY = 256 * 2**20
 
