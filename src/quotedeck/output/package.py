@@ -100,7 +100,8 @@ def write_collection(collection: Path, plan: Plan, deck_info: DeckInfo) -> list[
     for deck in decks.values():
         for model in models.values():
             deck.add_model(model)
-    numbered = NumberedNotes(by_deck, {name: deck.deck_id for name, deck in decks.items()}, plan.timestamp * 1000)
+    timestamp = plan.timestamp
+    numbered = NumberedNotes(by_deck, {name: deck.deck_id for name, deck in decks.items()}, timestamp * 1000)
     model_ids = {kind: model.model_id for kind, model in models.items()}
     connection = sqlite3.connect(collection)
     try:
@@ -111,7 +112,7 @@ def write_collection(collection: Path, plan: Plan, deck_info: DeckInfo) -> list[
         cursor = connection.cursor()
         # genanki writes the schema, the collection row and the deck and notetype JSON, and
         # quotedeck the notes and cards (see collection_rows.py for why, and how it is kept true).
-        genanki.Package(list(decks.values())).write_to_db(cursor, plan.timestamp, itertools.count(numbered.first))
+        genanki.Package(list(decks.values())).write_to_db(cursor, timestamp, itertools.count(numbered.first))
         insert_notes_and_cards(cursor, numbered, model_ids)
         connection.commit()
     finally:
